@@ -1,0 +1,125 @@
+package smdomain
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// API is the part of *sagemaker.Client that smdomain calls, with the SDK's
+// exact signatures, so a *sagemaker.Client, a wrapper around one, or a test
+// double can be passed to New.
+type API interface {
+	CreateDomain(context.Context, *sagemaker.CreateDomainInput, ...func(*sagemaker.Options)) (*sagemaker.CreateDomainOutput, error)
+	DescribeDomain(context.Context, *sagemaker.DescribeDomainInput, ...func(*sagemaker.Options)) (*sagemaker.DescribeDomainOutput, error)
+	UpdateDomain(context.Context, *sagemaker.UpdateDomainInput, ...func(*sagemaker.Options)) (*sagemaker.UpdateDomainOutput, error)
+	DeleteDomain(context.Context, *sagemaker.DeleteDomainInput, ...func(*sagemaker.Options)) (*sagemaker.DeleteDomainOutput, error)
+	ListDomains(context.Context, *sagemaker.ListDomainsInput, ...func(*sagemaker.Options)) (*sagemaker.ListDomainsOutput, error)
+	AddTags(context.Context, *sagemaker.AddTagsInput, ...func(*sagemaker.Options)) (*sagemaker.AddTagsOutput, error)
+	DeleteTags(context.Context, *sagemaker.DeleteTagsInput, ...func(*sagemaker.Options)) (*sagemaker.DeleteTagsOutput, error)
+	ListTags(context.Context, *sagemaker.ListTagsInput, ...func(*sagemaker.Options)) (*sagemaker.ListTagsOutput, error)
+}
+
+var _ API = (*sagemaker.Client)(nil)
+
+// STSAPI is the part of *sts.Client that smdomain calls: it learns the
+// caller's account and partition to check execution roles before writing.
+type STSAPI interface {
+	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+}
+
+var _ STSAPI = (*sts.Client)(nil)
+
+// Clock is the time source smdomain waits on. smdomaintest.FakeClock
+// implements it with virtual time, so tests of long waits take no real time.
+type Clock interface {
+	Now() time.Time
+	// Sleep waits for d or until ctx is done, and returns ctx.Err() then.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// ClientOption configures a Client.
+type ClientOption func(*clientOptions)
+
+type clientOptions struct {
+	logger            *slog.Logger
+	clock             Clock
+	sts               STSAPI
+	maxWait           time.Duration
+	crossAccountRoles bool
+	waitOptions       []func(*DomainInServiceWaiterOptions)
+}
+
+// DefaultMaxWait is how long Ensure and Delete wait for a domain to settle
+// unless WithMaxWait says otherwise.
+const DefaultMaxWait = 30 * time.Minute
+
+// WithLogger sends progress (status, attempt, elapsed) and the actions taken
+// to l. Default: nothing is logged. Nothing secret is ever logged.
+func WithLogger(l *slog.Logger) ClientOption { return func(o *clientOptions) { o.logger = l } }
+
+// WithClock sets the clock waits use. Default: the real clock.
+func WithClock(c Clock) ClientOption { return func(o *clientOptions) { o.clock = c } }
+
+// WithSTS sets the STS client used to learn the caller's account. Default
+// for New: none, and execution roles are not checked against the caller's
+// account; NewFromConfig builds one from the same aws.Config.
+func WithSTS(c STSAPI) ClientOption { return func(o *clientOptions) { o.sts = c } }
+
+// WithMaxWait bounds how long Ensure and Delete wait for the domain to
+// settle. Default DefaultMaxWait (30 minutes).
+func WithMaxWait(d time.Duration) ClientOption { return func(o *clientOptions) { o.maxWait = d } }
+
+// WithCrossAccountRoles allows execution roles from accounts other than the
+// caller's (in the same partition). Default: refused with *RoleAccountError.
+func WithCrossAccountRoles() ClientOption {
+	return func(o *clientOptions) { o.crossAccountRoles = true }
+}
+
+// WithWaitOptions adjusts the waiters Ensure and Delete use (MinDelay,
+// MaxDelay, ...). Applied after the client's logger and clock.
+func WithWaitOptions(fns ...func(*DomainInServiceWaiterOptions)) ClientOption {
+	return func(o *clientOptions) { o.waitOptions = append(o.waitOptions, fns...) }
+}
+
+// Client plans and converges SageMaker domains. It is safe for concurrent
+// use; Ensure calls for one domain name are serialised within a Client.
+type Client struct {
+	api  API
+	opts clientOptions
+}
+
+// New returns a Client over api.
+func New(api API, opts ...ClientOption) *Client {
+	o := clientOptions{clock: realClock{}, maxWait: DefaultMaxWait}
+	for _, fn := range opts {
+		fn(&o)
+	}
+	return &Client{api: api, opts: o}
+}
+
+// NewFromConfig returns a Client with a *sagemaker.Client and an *sts.Client
+// built from cfg (for example from config.LoadDefaultConfig).
+func NewFromConfig(cfg aws.Config, opts ...ClientOption) *Client {
+	all := append([]ClientOption{WithSTS(sts.NewFromConfig(cfg))}, opts...)
+	return New(sagemaker.NewFromConfig(cfg), all...)
+}

@@ -1,0 +1,151 @@
+package smdomain
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrNotFound is returned (wrapped) when no domain has the name or ID asked for.
+var ErrNotFound = errors.New("domain not found")
+
+// ErrWaitTimeout is returned (wrapped) when a waiter's maximum wait runs out
+// before the domain reaches the status waited for.
+var ErrWaitTimeout = errors.New("exceeded max wait time")
+
+// Rule is the kind of check a FieldError failed.
+type Rule string
+
+// The rules a spec is checked against. The first six come from the service
+// model; RuleConflict is a cross-field rule the API documents.
+const (
+	RuleRequired Rule = "required" // a required field is missing
+	RuleLength   Rule = "length"   // a string is too short or too long
+	RulePattern  Rule = "pattern"  // a string does not match the field's pattern
+	RuleCount    Rule = "count"    // a list or map has too few or too many entries
+	RuleEnum     Rule = "enum"     // a value is not one of the allowed values
+	RuleRange    Rule = "range"    // a number is out of its range
+	RuleType     Rule = "type"     // a JSON value has the wrong type, or a field is unknown
+	RuleConflict Rule = "conflict" // fields that do not go together, or one that needs another
+)
+
+// FieldError is one problem with one field of a spec.
+type FieldError struct {
+	// Field is the dotted path of the field as in CreateDomainInput:
+	// "DefaultUserSettings.SecurityGroups[5]".
+	Field string
+	// Value is the offending value, shortened when it could be sensitive
+	// (see Error). Empty for missing fields.
+	Value string
+	Rule  Rule
+	// Detail says what the rule wants, e.g. "at most 5 entries".
+	Detail string
+}
+
+func (e FieldError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Field)
+	if e.Value != "" {
+		fmt.Fprintf(&b, " %q", e.Value)
+	}
+	fmt.Fprintf(&b, ": %s: %s", e.Rule, e.Detail)
+	return b.String()
+}
+
+// ValidationError holds every problem found in a spec. Nothing is sent to
+// AWS for a spec that has one.
+type ValidationError struct {
+	Problems []FieldError
+}
+
+func (e *ValidationError) Error() string {
+	if len(e.Problems) == 1 {
+		return "invalid domain spec: " + e.Problems[0].Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "invalid domain spec: %d problems:", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  - ")
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+
+// Has reports whether some problem is on field with rule.
+func (e *ValidationError) Has(field string, rule Rule) bool {
+	for _, p := range e.Problems {
+		if p.Field == field && p.Rule == rule {
+			return true
+		}
+	}
+	return false
+}
+
+// ReplacementRequiredError is returned by Ensure when the spec differs from
+// the live domain in fields that UpdateDomain cannot change. Replacing a
+// domain deletes its users' home directories, so smdomain never does it
+// implicitly: nothing was written.
+type ReplacementRequiredError struct {
+	DomainID string
+	// Changes are the changes that force replacement.
+	Changes []Change
+}
+
+func (e *ReplacementRequiredError) Error() string {
+	paths := make([]string, len(e.Changes))
+	for i, c := range e.Changes {
+		paths[i] = c.Path
+	}
+	return fmt.Sprintf("domain %s: cannot change %s in place; a new domain would be needed (nothing was changed)",
+		e.DomainID, strings.Join(paths, ", "))
+}
+
+// StatusError reports a domain in a status that waiting cannot fix, with
+// the reason the service gave.
+type StatusError struct {
+	DomainID      string
+	Status        string // e.g. Failed, Update_Failed, Delete_Failed
+	FailureReason string
+}
+
+func (e *StatusError) Error() string {
+	msg := fmt.Sprintf("domain %s is %s", e.DomainID, e.Status)
+	if e.FailureReason != "" {
+		msg += ": " + e.FailureReason
+	}
+	return msg
+}
+
+// AmbiguousNameError is returned when more than one domain has the name
+// asked for. AWS does not promise that domain names are unique; pin the one
+// you mean with WithDomainID.
+type AmbiguousNameError struct {
+	Name      string
+	DomainIDs []string
+}
+
+func (e *AmbiguousNameError) Error() string {
+	return fmt.Sprintf("%d domains are named %q (%s); pin one with WithDomainID",
+		len(e.DomainIDs), e.Name, strings.Join(e.DomainIDs, ", "))
+}
+
+// RoleAccountError is returned before any write when an execution role in
+// the spec belongs to another partition, or to another account than the
+// caller's and cross-account roles were not allowed (WithCrossAccountRoles).
+type RoleAccountError struct {
+	Field           string // where the role is set, e.g. DefaultUserSettings.ExecutionRole
+	Role            string // the role ARN
+	RoleAccount     string
+	RolePartition   string
+	CallerAccount   string
+	CallerPartition string
+}
+
+func (e *RoleAccountError) Error() string {
+	if e.RolePartition != e.CallerPartition {
+		return fmt.Sprintf("%s: role %s is in partition %s, but the caller is in %s",
+			e.Field, e.Role, e.RolePartition, e.CallerPartition)
+	}
+	return fmt.Sprintf("%s: role %s belongs to account %s, but the caller is account %s (allow with WithCrossAccountRoles)",
+		e.Field, e.Role, e.RoleAccount, e.CallerAccount)
+}
