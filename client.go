@@ -3,6 +3,7 @@ package smdomain
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -106,6 +107,11 @@ func WithWaitOptions(fns ...func(*DomainInServiceWaiterOptions)) ClientOption {
 type Client struct {
 	api  API
 	opts clientOptions
+
+	idMu sync.Mutex
+	id   *callerIdentity // nil until GetCallerIdentity has answered
+
+	locks nameLocks
 }
 
 // New returns a Client over api.
