@@ -2,10 +2,18 @@ package smdomain
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"slices"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+
+	"github.com/finegrained/smdomain/internal/backoff"
 )
 
 // DescribeDomainAPIClient is the one call the domain waiters make.
@@ -23,23 +31,381 @@ type WaitProgress struct {
 	Elapsed  time.Duration
 }
 
-// DomainInServiceWaiterOptions configures a DomainInServiceWaiter.
+// The waiters' default delays. A domain that reaches the status waited for
+// is seen within DefaultWaitMaxDelay of the change (plus one DescribeDomain
+// round trip), and over transitions of 30 seconds to 20 minutes the
+// waiters poll no more often than Terraform's domain waiter (first poll at
+// once, then 0.2 s doubling to a 10 s cap): the delays run 2 s, 4 s, 8 s,
+// then 10 s (each up to 2 % shorter, see internal/backoff), which saves
+// three or four polls in the first 13 seconds, enough to pay for the
+// jitter over 20 minutes. Figures (polls including the one that sees the
+// change, with the shortest jitter throughout; Terraform's in brackets):
+// 30 s: 6 [9]; 2 min: 15 [18]; 5 min: 34 [36]; 10 min: 64 [66];
+// 20 min: 126 [126]. TestWaiterDefaultScheduleFigures recomputes them.
+const (
+	DefaultWaitMinDelay = 2 * time.Second
+	DefaultWaitMaxDelay = 10 * time.Second
+)
+
+// DomainInServiceWaiterOptions configures a DomainInServiceWaiter. The
+// zero value of a field, where noted, means its default.
 type DomainInServiceWaiterOptions struct {
-	// ClientOptions are passed to every DescribeDomain call.
+	// ClientOptions are passed to every DescribeDomain call. Default: none.
 	ClientOptions []func(*sagemaker.Options)
-	// MinDelay is the shortest wait between polls.
+
+	// MinDelay is the shortest wait between polls, and the first one: the
+	// waits double from MinDelay up to MaxDelay. Default
+	// DefaultWaitMinDelay (2 s). Wait rejects a MinDelay <= 0 or above
+	// MaxDelay.
 	MinDelay time.Duration
-	// MaxDelay is the longest wait between polls.
+
+	// MaxDelay is the longest wait between polls, so a domain that turns
+	// InService is seen at most MaxDelay later (plus the DescribeDomain
+	// round trip). Default DefaultWaitMaxDelay (10 s); see its doc for why.
 	MaxDelay time.Duration
-	// LogWaitAttempts logs every poll to Logger at Info level.
+
+	// LogWaitAttempts logs every poll to Logger at Info level instead of
+	// Debug. Default false.
 	LogWaitAttempts bool
-	// Logger receives progress. Default: nothing is logged.
+
+	// Logger receives one record per poll with the attributes domain,
+	// status, attempt and elapsed (nothing secret). Default nil: nothing is
+	// logged.
 	Logger *slog.Logger
-	// Clock is the time source. Default: the real clock.
+
+	// Clock is the time source the waiter measures and sleeps with. Default
+	// (and when nil): the real clock. smdomaintest.FakeClock makes long
+	// waits take no real time in tests.
 	Clock Clock
-	// Progress, when set, is called after every poll.
+
+	// Progress, when set, is called after every poll, from the goroutine
+	// that called Wait. Default nil.
 	Progress func(WaitProgress)
-	// Retryable decides after each poll whether to poll again (true), stop
-	// successfully (false, nil) or stop with an error.
+
+	// Retryable decides after each poll whether to poll again (true, nil),
+	// stop successfully (false, nil) or stop with an error (_, err). It is
+	// given the DescribeDomain output and error of the poll. Default (and
+	// when nil): DomainInServiceRetryable.
 	Retryable func(context.Context, *sagemaker.DescribeDomainInput, *sagemaker.DescribeDomainOutput, error) (bool, error)
+
+	// Jitter returns a number in [0, 1) that places each delay within its
+	// jitter range, 0 giving the shortest delay. It is called from the
+	// goroutine that called Wait. Default (and when nil): math/rand/v2's
+	// Float64. Tests may fix it for a reproducible schedule.
+	Jitter func() float64
+}
+
+// DomainDeletedWaiterOptions configures a DomainDeletedWaiter. Its fields
+// mean what DomainInServiceWaiterOptions' fields mean, with the same
+// defaults except Retryable.
+type DomainDeletedWaiterOptions struct {
+	// ClientOptions are passed to every DescribeDomain call. Default: none.
+	ClientOptions []func(*sagemaker.Options)
+
+	// MinDelay is the shortest wait between polls, and the first one.
+	// Default DefaultWaitMinDelay (2 s). Wait rejects a MinDelay <= 0 or
+	// above MaxDelay.
+	MinDelay time.Duration
+
+	// MaxDelay is the longest wait between polls, so a domain that is gone
+	// is seen at most MaxDelay later. Default DefaultWaitMaxDelay (10 s).
+	MaxDelay time.Duration
+
+	// LogWaitAttempts logs every poll to Logger at Info level instead of
+	// Debug. Default false.
+	LogWaitAttempts bool
+
+	// Logger receives one record per poll (domain, status, attempt,
+	// elapsed). Default nil: nothing is logged.
+	Logger *slog.Logger
+
+	// Clock is the time source. Default (and when nil): the real clock.
+	Clock Clock
+
+	// Progress, when set, is called after every poll. Default nil.
+	Progress func(WaitProgress)
+
+	// Retryable decides after each poll whether to poll again (true, nil),
+	// stop successfully (false, nil) or stop with an error. Default (and
+	// when nil): DomainDeletedRetryable.
+	Retryable func(context.Context, *sagemaker.DescribeDomainInput, *sagemaker.DescribeDomainOutput, error) (bool, error)
+
+	// Jitter returns a number in [0, 1) that places each delay within its
+	// jitter range. Default (and when nil): math/rand/v2's Float64.
+	Jitter func() float64
+}
+
+// DomainInServiceWaiter waits until a domain is InService. It is the
+// sagemaker package's waiter shape for a resource that package has no
+// waiter for, with typed terminal errors. It holds no state between
+// calls and is safe for concurrent use if its options' functions are.
+type DomainInServiceWaiter struct {
+	client  DescribeDomainAPIClient
+	options DomainInServiceWaiterOptions
+}
+
+// NewDomainInServiceWaiter returns a DomainInServiceWaiter that polls
+// client. The defaults are set first, then optFns are applied in order.
+// Options are checked when Wait is called, not here.
+func NewDomainInServiceWaiter(client DescribeDomainAPIClient, optFns ...func(*DomainInServiceWaiterOptions)) *DomainInServiceWaiter {
+	o := DomainInServiceWaiterOptions{
+		MinDelay:  DefaultWaitMinDelay,
+		MaxDelay:  DefaultWaitMaxDelay,
+		Clock:     realClock{},
+		Retryable: DomainInServiceRetryable,
+		Jitter:    rand.Float64,
+	}
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	return &DomainInServiceWaiter{client: client, options: o}
+}
+
+// Wait polls DescribeDomain for params.DomainId until the domain is
+// InService, for at most maxWaitDur. See WaitForOutput for the schedule
+// and the errors.
+func (w *DomainInServiceWaiter) Wait(ctx context.Context, params *sagemaker.DescribeDomainInput, maxWaitDur time.Duration, optFns ...func(*DomainInServiceWaiterOptions)) error {
+	_, err := w.WaitForOutput(ctx, params, maxWaitDur, optFns...)
+	return err
+}
+
+// WaitForOutput polls like Wait and returns the DescribeDomain output that
+// showed the domain InService.
+//
+// optFns apply to this call only, on a copy of the waiter's options. The
+// first poll is made at once; later ones follow a jittered exponential
+// backoff from MinDelay to MaxDelay, the last one at the deadline. With
+// the default Retryable, the errors are:
+//   - *StatusError (with the service's FailureReason) at once when the
+//     domain is Failed, Update_Failed, Delete_Failed, Deleting or in a
+//     status this package does not know;
+//   - ErrNotFound (wrapped together with the SDK's *types.ResourceNotFound)
+//     when the domain does not exist;
+//   - any other DescribeDomain error, wrapped (the SDK client has already
+//     retried throttling and transient failures);
+//   - ErrWaitTimeout (wrapped, naming the time waited and the last status)
+//     when maxWaitDur runs out;
+//   - ctx.Err() (wrapped) as soon as ctx is done;
+//   - an error before any call when maxWaitDur <= 0, MinDelay <= 0,
+//     MinDelay > MaxDelay, or params has no DomainId.
+func (w *DomainInServiceWaiter) WaitForOutput(ctx context.Context, params *sagemaker.DescribeDomainInput, maxWaitDur time.Duration, optFns ...func(*DomainInServiceWaiterOptions)) (*sagemaker.DescribeDomainOutput, error) {
+	o := w.options
+	o.ClientOptions = slices.Clip(o.ClientOptions) // appends in optFns must not write into the waiter's array
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if o.Retryable == nil {
+		o.Retryable = DomainInServiceRetryable
+	}
+	return poll(ctx, w.client, params, maxWaitDur, string(types.DomainStatusInService), o)
+}
+
+// DomainDeletedWaiter waits until a domain is gone: DescribeDomain answers
+// *types.ResourceNotFound. It holds no state between calls and is safe for
+// concurrent use if its options' functions are.
+type DomainDeletedWaiter struct {
+	client  DescribeDomainAPIClient
+	options DomainDeletedWaiterOptions
+}
+
+// NewDomainDeletedWaiter returns a DomainDeletedWaiter that polls client.
+// The defaults are set first, then optFns are applied in order. Options
+// are checked when Wait is called, not here.
+func NewDomainDeletedWaiter(client DescribeDomainAPIClient, optFns ...func(*DomainDeletedWaiterOptions)) *DomainDeletedWaiter {
+	o := DomainDeletedWaiterOptions{
+		MinDelay:  DefaultWaitMinDelay,
+		MaxDelay:  DefaultWaitMaxDelay,
+		Clock:     realClock{},
+		Retryable: DomainDeletedRetryable,
+		Jitter:    rand.Float64,
+	}
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	return &DomainDeletedWaiter{client: client, options: o}
+}
+
+// Wait polls DescribeDomain for params.DomainId until the domain is gone,
+// for at most maxWaitDur. See WaitForOutput for the schedule and the
+// errors.
+func (w *DomainDeletedWaiter) Wait(ctx context.Context, params *sagemaker.DescribeDomainInput, maxWaitDur time.Duration, optFns ...func(*DomainDeletedWaiterOptions)) error {
+	_, err := w.WaitForOutput(ctx, params, maxWaitDur, optFns...)
+	return err
+}
+
+// WaitForOutput polls like Wait. When the domain is gone it returns the
+// last description DescribeDomain gave before that (useful for its ARN
+// and name), or nil when the domain was already gone at the first poll.
+//
+// optFns apply to this call only, on a copy of the waiter's options. The
+// schedule is DomainInServiceWaiter's. With the default Retryable, the
+// errors are:
+//   - *StatusError (with the FailureReason) at once when the domain is
+//     Delete_Failed;
+//   - any DescribeDomain error other than ResourceNotFound, wrapped;
+//   - ErrWaitTimeout (wrapped, naming the time waited and the last status)
+//     when maxWaitDur runs out, which is how a domain that nobody is
+//     deleting ends (its last status says so);
+//   - ctx.Err() (wrapped) as soon as ctx is done;
+//   - an error before any call when maxWaitDur <= 0, MinDelay <= 0,
+//     MinDelay > MaxDelay, or params has no DomainId.
+func (w *DomainDeletedWaiter) WaitForOutput(ctx context.Context, params *sagemaker.DescribeDomainInput, maxWaitDur time.Duration, optFns ...func(*DomainDeletedWaiterOptions)) (*sagemaker.DescribeDomainOutput, error) {
+	o := w.options
+	o.ClientOptions = slices.Clip(o.ClientOptions)
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if o.Retryable == nil {
+		o.Retryable = DomainDeletedRetryable
+	}
+	// The two options types have the same fields, so one converts to the other.
+	return poll(ctx, w.client, params, maxWaitDur, "deleted", DomainInServiceWaiterOptions(o))
+}
+
+// DomainInServiceRetryable is DomainInServiceWaiter's default Retryable.
+// InService is success; Pending and Updating poll again; ResourceNotFound
+// is an error wrapping both ErrNotFound and the SDK's error (a domain
+// being waited for should exist: a caller that creates one and polls an
+// eventually consistent endpoint can wrap this function to retry it);
+// other DescribeDomain errors are returned wrapped; Failed, Update_Failed,
+// Delete_Failed, Deleting (it will never be InService again) and unknown
+// statuses are a *StatusError with the FailureReason.
+func DomainInServiceRetryable(_ context.Context, in *sagemaker.DescribeDomainInput, out *sagemaker.DescribeDomainOutput, err error) (bool, error) {
+	id := domainID(in)
+	if err != nil {
+		if nf := (*types.ResourceNotFound)(nil); errors.As(err, &nf) {
+			return false, fmt.Errorf("describe domain %s: %w: %w", id, ErrNotFound, err)
+		}
+		return false, fmt.Errorf("describe domain %s: %w", id, err)
+	}
+	if out == nil {
+		return false, fmt.Errorf("describe domain %s: empty response", id)
+	}
+	switch out.Status {
+	case types.DomainStatusInService:
+		return false, nil
+	case types.DomainStatusPending, types.DomainStatusUpdating:
+		return true, nil
+	default:
+		return false, statusError(id, out)
+	}
+}
+
+// DomainDeletedRetryable is DomainDeletedWaiter's default Retryable.
+// ResourceNotFound is success; Delete_Failed is a *StatusError with the
+// FailureReason; other DescribeDomain errors are returned wrapped; every
+// other status polls again. InService, Failed and the rest are not errors
+// because DescribeDomain may show the status from before a DeleteDomain
+// call for a moment; a domain that never starts deleting ends in
+// ErrWaitTimeout, whose message names its last status.
+func DomainDeletedRetryable(_ context.Context, in *sagemaker.DescribeDomainInput, out *sagemaker.DescribeDomainOutput, err error) (bool, error) {
+	id := domainID(in)
+	if err != nil {
+		if nf := (*types.ResourceNotFound)(nil); errors.As(err, &nf) {
+			return false, nil
+		}
+		return false, fmt.Errorf("describe domain %s: %w", id, err)
+	}
+	if out == nil {
+		return false, fmt.Errorf("describe domain %s: empty response", id)
+	}
+	if out.Status == types.DomainStatusDeleteFailed {
+		return false, statusError(id, out)
+	}
+	return true, nil
+}
+
+func statusError(id string, out *sagemaker.DescribeDomainOutput) *StatusError {
+	if out.DomainId != nil {
+		id = *out.DomainId
+	}
+	return &StatusError{DomainID: id, Status: string(out.Status), FailureReason: aws.ToString(out.FailureReason)}
+}
+
+func domainID(in *sagemaker.DescribeDomainInput) string {
+	if in == nil {
+		return ""
+	}
+	return aws.ToString(in.DomainId)
+}
+
+// poll is both waiters' loop; target names the awaited state in messages.
+func poll(ctx context.Context, client DescribeDomainAPIClient, params *sagemaker.DescribeDomainInput, maxWaitDur time.Duration, target string, o DomainInServiceWaiterOptions) (*sagemaker.DescribeDomainOutput, error) {
+	id := domainID(params)
+	switch {
+	case id == "":
+		return nil, errors.New("wait for domain: DescribeDomainInput.DomainId is required")
+	case maxWaitDur <= 0:
+		return nil, fmt.Errorf("wait for domain %s: maximum wait %v must be greater than zero", id, maxWaitDur)
+	case o.MinDelay <= 0:
+		return nil, fmt.Errorf("wait for domain %s: MinDelay %v must be greater than zero", id, o.MinDelay)
+	case o.MinDelay > o.MaxDelay:
+		return nil, fmt.Errorf("wait for domain %s: MinDelay %v must not exceed MaxDelay %v", id, o.MinDelay, o.MaxDelay)
+	}
+	clock := o.Clock
+	if clock == nil {
+		clock = realClock{}
+	}
+	jitter := o.Jitter
+	if jitter == nil {
+		jitter = rand.Float64
+	}
+	level := slog.LevelDebug
+	if o.LogWaitAttempts {
+		level = slog.LevelInfo
+	}
+
+	start := clock.Now()
+	var last *sagemaker.DescribeDomainOutput // the last description seen
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("wait for domain %s to be %s: %w", id, target, err)
+		}
+		out, err := client.DescribeDomain(ctx, params, o.ClientOptions...)
+		if err != nil && ctx.Err() != nil {
+			return nil, fmt.Errorf("wait for domain %s to be %s: %w", id, target, ctx.Err())
+		}
+		if out != nil {
+			last = out
+		}
+		elapsed := clock.Now().Sub(start)
+		status := ""
+		if err == nil && out != nil {
+			status = string(out.Status)
+		}
+		if o.Progress != nil {
+			o.Progress(WaitProgress{DomainID: id, Status: status, Attempt: attempt, Elapsed: elapsed})
+		}
+		if o.Logger != nil {
+			o.Logger.LogAttrs(ctx, level, "waiting for domain",
+				slog.String("domain", id),
+				slog.String("status", status),
+				slog.Int("attempt", attempt),
+				slog.Duration("elapsed", elapsed))
+		}
+
+		retry, err := o.Retryable(ctx, params, out, err)
+		if err != nil {
+			return nil, err
+		}
+		if !retry {
+			if out == nil {
+				out = last
+			}
+			return out, nil
+		}
+
+		remaining := maxWaitDur - elapsed
+		if remaining <= 0 {
+			if status == "" {
+				status = "unknown"
+			}
+			return nil, fmt.Errorf("wait for domain %s to be %s: gave up after %v and %d polls, last status %s: %w",
+				id, target, elapsed, attempt, status, ErrWaitTimeout)
+		}
+		delay := backoff.Delay(attempt, o.MinDelay, o.MaxDelay, remaining, jitter())
+		if err := clock.Sleep(ctx, delay); err != nil {
+			return nil, fmt.Errorf("wait for domain %s to be %s: %w", id, target, err)
+		}
+	}
 }
