@@ -30,20 +30,45 @@ const (
 )
 
 // FieldError is one problem with one field of a spec.
+//
+// Field is the field's dotted path as in CreateDomainInput, member names as
+// in the API and list indexes in brackets:
+// "DefaultUserSettings.SecurityGroups[5]",
+// "DomainSettings.RStudioServerProDomainSettings.DomainExecutionRoleArn".
+// Tags are a list in the API, so a tag problem is on "Tags[i].Key" or
+// "Tags[i].Value", where i is the tag's index in the list the caller gave
+// (LoadSpecJSON, SpecFromCreateDomainInput) or, for NewSpec's tag map, its
+// index in key order, as CreateDomainInput lists them. A pinned ID
+// (WithDomainID) is on "DomainId". A problem with the whole document (not
+// a JSON object) has an empty Field.
+//
+// Value is the offending value as a string, but never a secret in full: a
+// value is replaced by "[redacted: N characters]" when the field's name
+// (its last path element) contains "Kms", "Secret", "Url", "Uri", "Token" or
+// "Password" in any case (KmsKeyId, S3KmsKeyId, SecretArn, RepositoryUrl,
+// S3Uri, ...), and any other value longer than 80 characters is cut to its
+// first 64 followed by "...[N characters]". Value is empty for missing
+// fields and for count problems (Detail gives the count).
 type FieldError struct {
-	// Field is the dotted path of the field as in CreateDomainInput:
+	// Field is the dotted path of the field, e.g.
 	// "DefaultUserSettings.SecurityGroups[5]".
 	Field string
-	// Value is the offending value, shortened when it could be sensitive
-	// (see Error). Empty for missing fields.
+	// Value is the offending value, shortened or redacted as described
+	// above; empty when there is none.
 	Value string
-	Rule  Rule
-	// Detail says what the rule wants, e.g. "at most 5 entries".
+	// Rule is the kind of check that failed; match on it in code.
+	Rule Rule
+	// Detail says, for people, what the rule wants, e.g. "has 6 entries;
+	// at most 5 allowed".
 	Detail string
 }
 
+// Error formats the problem as `Field "Value": rule: Detail`.
 func (e FieldError) Error() string {
 	var b strings.Builder
+	if e.Field == "" {
+		b.WriteString("(document)")
+	}
 	b.WriteString(e.Field)
 	if e.Value != "" {
 		fmt.Fprintf(&b, " %q", e.Value)
@@ -52,12 +77,17 @@ func (e FieldError) Error() string {
 	return b.String()
 }
 
-// ValidationError holds every problem found in a spec. Nothing is sent to
-// AWS for a spec that has one.
+// ValidationError holds every problem found in a spec, so that all of them
+// can be fixed at once; NewSpec, LoadSpecJSON and SpecFromCreateDomainInput
+// return it and no Spec, so nothing is sent to AWS for an invalid spec.
+// Problems come in a stable order: model rules in field order, then
+// cross-field rules. Match problems in code with Has or by ranging over
+// Problems, not by comparing Error's text.
 type ValidationError struct {
 	Problems []FieldError
 }
 
+// Error lists every problem, one a line when there are several.
 func (e *ValidationError) Error() string {
 	if len(e.Problems) == 1 {
 		return "invalid domain spec: " + e.Problems[0].Error()
@@ -71,8 +101,12 @@ func (e *ValidationError) Error() string {
 	return b.String()
 }
 
-// Has reports whether some problem is on field with rule.
+// Has reports whether some problem is on field (a path as in FieldError)
+// with rule. A nil ValidationError has no problems.
 func (e *ValidationError) Has(field string, rule Rule) bool {
+	if e == nil {
+		return false
+	}
 	for _, p := range e.Problems {
 		if p.Field == field && p.Rule == rule {
 			return true

@@ -1,21 +1,25 @@
 package smdomain
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"maps"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"maps"
-
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 
+	"github.com/finegrained/smdomain/internal/model"
 	"github.com/finegrained/smdomain/internal/wire"
 )
 
 // Spec is a validated description of a SageMaker domain: what Plan compares
 // and Ensure converges to. Build one with NewSpec, LoadSpecJSON or
-// SpecFromCreateDomainInput. A Spec is immutable and safe to share between
-// goroutines.
+// SpecFromCreateDomainInput; each checks every field and returns every
+// problem at once. A Spec is immutable (values are copied in and out) and
+// safe to share between goroutines.
 //
 // A field the spec leaves unset is not managed: the domain's own value, or
 // the server's default, stands.
@@ -25,26 +29,170 @@ type Spec struct {
 	domainID string
 }
 
+// NewSpec returns the spec of the domain called name, with the options
+// applied in order (see Option for how they combine). AuthMode is IAM
+// unless WithAuthMode says otherwise; nothing else has a default: what no
+// option sets is left to the service.
+//
+// NewSpec checks every field against the service model's lengths,
+// patterns, counts, enums and ranges, and the cross-field rules the API
+// documents (see FieldError). If anything is wrong it returns a
+// *ValidationError listing every problem, and no Spec. It does no I/O.
+func NewSpec(name string, opts ...Option) (*Spec, error) {
+	b := &specBuilder{input: &sagemaker.CreateDomainInput{
+		DomainName: aws.String(name),
+		AuthMode:   types.AuthModeIam,
+	}}
+	for _, o := range opts {
+		if o != nil {
+			o(b)
+		}
+	}
+	in := b.input
+	in.Tags = sortedTags(b.tags)
+	var problems []FieldError
+	if b.domainIDSet {
+		problems = validateDomainID(b.domainID)
+	}
+	return newSpec(in, b.domainID, problems)
+}
+
+// SpecFromCreateDomainInput returns the spec of the domain that in would
+// create, copying in. in.Tags, in the order given, become the spec's tags:
+// nil leaves tags unmanaged, a non-nil (even empty) list manages them; a
+// key given twice is a RuleConflict problem. Nothing is defaulted (a
+// missing AuthMode is a problem). It checks in as NewSpec does and returns
+// a *ValidationError listing every problem; problems on tags name their
+// index in in.Tags. A nil in is an empty request.
+func SpecFromCreateDomainInput(in *sagemaker.CreateDomainInput) (*Spec, error) {
+	own := wire.Clone(in)
+	if own == nil {
+		own = &sagemaker.CreateDomainInput{}
+	}
+	return newSpec(own, "", nil)
+}
+
+// maxSpecJSON bounds what LoadSpecJSON reads; a CreateDomain request is a
+// few kilobytes.
+const maxSpecJSON = 4 << 20
+
+// LoadSpecJSON reads a spec from the JSON that `aws sagemaker create-domain
+// --cli-input-json` takes: the CreateDomain request, member names as in the
+// API (DomainName, AuthMode, DefaultUserSettings, DomainSettings,
+// DefaultSpaceSettings, SubnetIds, VpcId, KmsKeyId, AppNetworkAccessType,
+// AppSecurityGroupManagement, TagPropagation, HomeEfsFileSystemCreation,
+// Tags as [{"Key": ..., "Value": ...}], ...), matched case-sensitively.
+// Absent and null members are unset; nothing is defaulted.
+//
+// A document that is not JSON, or is larger than 4 MiB, is an error that
+// is not a *ValidationError. Everything else wrong (an unknown member or a
+// value of the wrong JSON type, reported as RuleType naming the field; any
+// rule NewSpec checks; a duplicate tag key) is one *ValidationError that
+// lists every problem found.
+func LoadSpecJSON(r io.Reader) (*Spec, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxSpecJSON+1))
+	if err != nil {
+		return nil, fmt.Errorf("read spec JSON: %w", err)
+	}
+	if len(data) > maxSpecJSON {
+		return nil, fmt.Errorf("read spec JSON: larger than %d bytes", maxSpecJSON)
+	}
+	doc, err := wire.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("parse spec JSON: %w", err)
+	}
+	if _, ok := doc.(map[string]any); !ok {
+		return nil, &ValidationError{Problems: []FieldError{{
+			Rule: RuleType, Detail: "the document must be a JSON object (the CreateDomain request)",
+		}}}
+	}
+	var in sagemaker.CreateDomainInput
+	if err := wire.Decode(doc, &in); err != nil {
+		// The document does not fit the request: report every problem the
+		// model finds in it, and the decoder's if the model missed it.
+		var problems []FieldError
+		for _, p := range model.ValidateInput("CreateDomain", doc) {
+			problems = append(problems, fromModel(p))
+		}
+		var fe *wire.FieldError
+		switch {
+		case errors.As(err, &fe):
+			if !hasField(problems, fe.Path) {
+				problems = append(problems, FieldError{Field: fe.Path, Rule: RuleType, Detail: fe.Detail})
+			}
+		case len(problems) == 0:
+			problems = append(problems, FieldError{Rule: RuleType, Detail: err.Error()})
+		}
+		return nil, &ValidationError{Problems: problems}
+	}
+	return newSpec(&in, "", nil)
+}
+
+func hasField(problems []FieldError, field string) bool {
+	for _, p := range problems {
+		if p.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// newSpec validates in (which it takes ownership of; Tags in the caller's
+// order) and builds the Spec. problems are found earlier, e.g. on the
+// pinned ID.
+func newSpec(in *sagemaker.CreateDomainInput, domainID string, problems []FieldError) (*Spec, error) {
+	problems = append(problems, validateInput(in)...)
+	if len(problems) > 0 {
+		return nil, &ValidationError{Problems: problems}
+	}
+	tags := tagMap(in.Tags)
+	in.Tags = nil
+	return &Spec{input: in, tags: tags, domainID: domainID}, nil
+}
+
 // Name returns the domain name.
 func (s *Spec) Name() string {
-	if s.input.DomainName == nil {
+	if s == nil || s.input == nil || s.input.DomainName == nil {
 		return ""
 	}
 	return *s.input.DomainName
 }
 
 // DomainID returns the pinned domain ID (WithDomainID), or "".
-func (s *Spec) DomainID() string { return s.domainID }
+func (s *Spec) DomainID() string {
+	if s == nil {
+		return ""
+	}
+	return s.domainID
+}
 
 // Tags returns a copy of the spec's tags; nil when tags are not managed.
-func (s *Spec) Tags() map[string]string { return maps.Clone(s.tags) }
+func (s *Spec) Tags() map[string]string {
+	if s == nil {
+		return nil
+	}
+	return maps.Clone(s.tags)
+}
 
 // CreateDomainInput returns the CreateDomain request the spec describes, a
-// fresh copy on every call; Tags are sorted by key.
+// fresh copy on every call; Tags are sorted by key, nil when tags are not
+// managed and empty (not nil) when the spec manages an empty set.
 func (s *Spec) CreateDomainInput() *sagemaker.CreateDomainInput {
+	if s == nil || s.input == nil {
+		return &sagemaker.CreateDomainInput{}
+	}
 	in := wire.Clone(s.input)
 	in.Tags = sortedTags(s.tags)
 	return in
+}
+
+// MarshalJSON writes the spec in the form LoadSpecJSON reads and `aws
+// sagemaker create-domain --cli-input-json` takes: the CreateDomain
+// request, unset fields left out, object keys sorted, Tags as
+// [{"Key","Value"}] sorted by key. The pinned domain ID (WithDomainID) is
+// not part of it. It returns an error only if encoding/json does.
+func (s *Spec) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(s.CreateDomainInput())
 }
 
 func sortedTags(m map[string]string) []types.Tag {
