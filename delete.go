@@ -1,0 +1,76 @@
+package smdomain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+)
+
+// DeleteOption configures Delete.
+type DeleteOption func(*deleteOptions)
+
+type deleteOptions struct {
+	retention types.RetentionType
+}
+
+// WithDeleteHomeEFS makes Delete delete the domain's home EFS volume, and
+// with it every user's home directory. Default: the volume is retained.
+func WithDeleteHomeEFS() DeleteOption {
+	return func(o *deleteOptions) { o.retention = types.RetentionTypeDelete }
+}
+
+// Delete deletes the domain called name and waits until it is gone. It is
+// idempotent: a missing domain is ActionUnchanged, not an error. The home
+// EFS volume is retained unless WithDeleteHomeEFS is given. A domain that is
+// Pending or Updating is waited for first, since the service refuses to
+// delete it then; one already Deleting is waited for. The wait is bounded
+// by WithMaxWait.
+//
+// Delete does not remove the domain's user profiles, spaces or apps; the
+// service refuses to delete a domain that has them.
+func (c *Client) Delete(ctx context.Context, name string, opts ...DeleteOption) (*Result, error) {
+	o := deleteOptions{retention: types.RetentionTypeRetain}
+	for _, fn := range opts {
+		fn(&o)
+	}
+	unlock, err := c.locks.lock(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("delete domain %q: %w", name, err)
+	}
+	defer unlock()
+	deadline := c.opts.clock.Now().Add(c.opts.maxWait)
+	action := ActionUnchanged
+	for {
+		live, err := c.findByName(ctx, name)
+		if err != nil || live == nil {
+			return &Result{Action: action}, err
+		}
+		id := deref(live.DomainId)
+		switch live.Status {
+		case types.DomainStatusPending, types.DomainStatusUpdating:
+			var se *StatusError
+			if _, err := c.waitInService(ctx, id, deadline); err != nil && !errors.As(err, &se) {
+				return nil, err
+			}
+			continue
+		case types.DomainStatusDeleting:
+		default:
+			_, err := c.api.DeleteDomain(ctx, &sagemaker.DeleteDomainInput{
+				DomainId:        aws.String(id),
+				RetentionPolicy: &types.RetentionPolicy{HomeEfsFileSystem: o.retention},
+			})
+			if err != nil && !notFound(err) {
+				return nil, fmt.Errorf("delete domain %s: %w", id, err)
+			}
+			action = ActionDeleted
+			c.log(ctx, "deleting domain", "domain", id, "homeEFS", string(o.retention))
+		}
+		if err := c.waitDeleted(ctx, id, deadline); err != nil {
+			return nil, err
+		}
+	}
+}

@@ -1,0 +1,326 @@
+package smdomain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/finegrained/smdomain/internal/wire"
+)
+
+// maxCreateAttempts bounds how often Ensure sends CreateDomain when the
+// outcome of the previous attempt is unknown.
+const maxCreateAttempts = 4
+
+// Ensure makes the domain match spec and waits until it is InService:
+//
+//   - no domain has the name: CreateDomain with everything the spec sets;
+//   - the domain differs in fields UpdateDomain can change: one UpdateDomain
+//     carrying only those fields (and what the API needs alongside them:
+//     SubnetIds with a switch to VpcOnly), tag changes through AddTags and
+//     DeleteTags;
+//   - the domain differs in a field UpdateDomain cannot change: a
+//     *ReplacementRequiredError naming every such field, and nothing is
+//     written;
+//   - the domain is Pending or Updating: wait, then plan again; Deleting:
+//     wait until it is gone, then create; Update_Failed: plan and update
+//     again; Failed or Delete_Failed: a *StatusError with the service's
+//     reason.
+//
+// Ensure on a domain that already matches makes no write call and returns
+// ActionUnchanged. All waiting together is bounded by WithMaxWait.
+//
+// CreateDomain is not idempotent, so Ensure sends it without the SDK's
+// automatic retry; when a create's outcome is unknown (throttled, 5xx,
+// timeout, cut connection) it looks the name up before trying again, and
+// never creates two domains. Concurrent Ensure calls for one name through
+// one Client run one after the other.
+//
+// Before a create or update, every IAM role in the spec is checked against
+// the caller's account (see WithSTS and WithCrossAccountRoles).
+func (c *Client) Ensure(ctx context.Context, spec *Spec) (*Result, error) {
+	if spec == nil {
+		return nil, errors.New("ensure: nil spec")
+	}
+	unlock, err := c.locks.lock(ctx, spec.Name())
+	if err != nil {
+		return nil, fmt.Errorf("ensure domain %q: %w", spec.Name(), err)
+	}
+	defer unlock()
+	deadline := c.opts.clock.Now().Add(c.opts.maxWait)
+	for {
+		live, err := c.find(ctx, spec)
+		if err != nil {
+			return nil, err
+		}
+		if live == nil {
+			return c.create(ctx, spec, deadline)
+		}
+		id := deref(live.DomainId)
+		switch live.Status {
+		case types.DomainStatusPending, types.DomainStatusUpdating:
+			c.log(ctx, "waiting for domain to settle", "domain", id, "status", string(live.Status))
+			_, err := c.waitInService(ctx, id, deadline)
+			var se *StatusError
+			if errors.As(err, &se) && se.Status == string(types.DomainStatusUpdateFailed) {
+				continue // plan and update again
+			}
+			if err != nil {
+				return nil, err
+			}
+			continue
+		case types.DomainStatusDeleting:
+			c.log(ctx, "waiting for domain to be deleted", "domain", id)
+			if err := c.waitDeleted(ctx, id, deadline); err != nil {
+				return nil, err
+			}
+			continue
+		case types.DomainStatusFailed, types.DomainStatusDeleteFailed:
+			return nil, &StatusError{DomainID: id, Status: string(live.Status), FailureReason: deref(live.FailureReason)}
+		}
+		return c.update(ctx, spec, live, deadline)
+	}
+}
+
+func (c *Client) log(ctx context.Context, msg string, args ...any) {
+	if c.opts.logger != nil {
+		c.opts.logger.Log(ctx, slog.LevelInfo, msg, args...)
+	}
+}
+
+// create sends CreateDomain, recovering from an unknown outcome by looking
+// the name up, and waits for the domain to be InService.
+func (c *Client) create(ctx context.Context, spec *Spec, deadline time.Time) (*Result, error) {
+	if err := c.checkRoles(ctx, spec); err != nil {
+		return nil, err
+	}
+	p, err := c.plan(ctx, spec, nil)
+	if err != nil {
+		return nil, err
+	}
+	in := spec.CreateDomainInput()
+	id := ""
+	for attempt := 1; id == ""; attempt++ {
+		if attempt > 1 {
+			if err := c.opts.clock.Sleep(ctx, time.Duration(attempt-1)*time.Second); err != nil {
+				return nil, fmt.Errorf("create domain %q: %w", spec.Name(), err)
+			}
+			live, err := c.findByName(ctx, spec.Name())
+			if err != nil {
+				return nil, err
+			}
+			if live != nil {
+				id = deref(live.DomainId)
+				c.log(ctx, "found the domain an earlier create made", "domain", id)
+				break
+			}
+		}
+		out, err := c.api.CreateDomain(ctx, in, func(o *sagemaker.Options) { o.RetryMaxAttempts = 1 })
+		if err == nil {
+			id = deref(out.DomainId)
+			break
+		}
+		err = fmt.Errorf("create domain %q: %w", spec.Name(), err)
+		if !outcomeUnknown(ctx, err) || attempt == maxCreateAttempts {
+			return nil, err
+		}
+		c.log(ctx, "create outcome unknown; looking the name up before trying again", "name", spec.Name(), "attempt", attempt)
+	}
+	c.log(ctx, "created domain", "domain", id, "name", spec.Name())
+	out, err := c.waitInService(ctx, id, deadline)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Action: ActionCreated, Changes: p.Changes, Domain: newDomain(out)}, nil
+}
+
+// outcomeUnknown reports whether a failed write may still have been
+// carried out: anything but a definite answer from the service, and not a
+// cancellation by the caller.
+func outcomeUnknown(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) && ae.ErrorFault() != smithy.FaultServer {
+		_, throttle := retry.DefaultThrottleErrorCodes[ae.ErrorCode()]
+		return throttle
+	}
+	return true
+}
+
+// update plans against live and applies the changes in place.
+func (c *Client) update(ctx context.Context, spec *Spec, live *sagemaker.DescribeDomainOutput, deadline time.Time) (*Result, error) {
+	p, err := c.plan(ctx, spec, live)
+	if err != nil {
+		return nil, err
+	}
+	id := p.DomainID
+	switch p.Action {
+	case PlanReplaceRequired:
+		return nil, &ReplacementRequiredError{DomainID: id, Changes: p.Replacements()}
+	case PlanNoOp:
+		if live.Status == types.DomainStatusUpdateFailed {
+			return nil, &StatusError{DomainID: id, Status: string(live.Status), FailureReason: deref(live.FailureReason)}
+		}
+		return &Result{Action: ActionUnchanged, Domain: newDomain(live)}, nil
+	}
+	if err := c.checkRoles(ctx, spec); err != nil {
+		return nil, err
+	}
+	in, err := updateInput(id, p.Changes, spec)
+	if err != nil {
+		return nil, err
+	}
+	if in != nil {
+		if _, err := c.api.UpdateDomain(ctx, in); err != nil {
+			return nil, fmt.Errorf("update domain %s: %w", id, err)
+		}
+		c.log(ctx, "updated domain", "domain", id, "fields", changedPaths(p.Changes, false))
+	}
+	if err := c.applyTags(ctx, deref(live.DomainArn), p.Changes); err != nil {
+		return nil, err
+	}
+	out := live
+	if in != nil {
+		if out, err = c.waitInService(ctx, id, deadline); err != nil {
+			return nil, err
+		}
+	}
+	return &Result{Action: ActionUpdated, Changes: p.Changes, Domain: newDomain(out)}, nil
+}
+
+func changedPaths(changes []Change, tags bool) []string {
+	var out []string
+	for _, ch := range changes {
+		if strings.HasPrefix(ch.Path, "Tags.") == tags {
+			out = append(out, ch.Path)
+		}
+	}
+	return out
+}
+
+// updateInput builds the one UpdateDomain request that makes the setting
+// changes, or nil when only tags change. It carries the changed fields and
+// nothing else, but for SubnetIds alongside a switch to VpcOnly, which the
+// API requires.
+func updateInput(id string, changes []Change, spec *Spec) (*sagemaker.UpdateDomainInput, error) {
+	doc := map[string]any{}
+	for _, ch := range changes {
+		if strings.HasPrefix(ch.Path, "Tags.") {
+			continue
+		}
+		path, ok := updatePath(strings.Split(ch.Path, "."))
+		if !ok {
+			return nil, fmt.Errorf("update domain %s: %s cannot be updated in place", id, ch.Path)
+		}
+		setPath(doc, path, ch.To)
+	}
+	if len(doc) == 0 {
+		return nil, nil
+	}
+	if doc["AppNetworkAccessType"] == string(types.AppNetworkAccessTypeVpcOnly) && doc["SubnetIds"] == nil {
+		if subnets := spec.input.SubnetIds; subnets != nil {
+			doc["SubnetIds"] = wire.Encode(subnets)
+		}
+	}
+	doc["DomainId"] = id
+	in := &sagemaker.UpdateDomainInput{}
+	if err := wire.Decode(doc, in); err != nil {
+		return nil, fmt.Errorf("update domain %s: %w", id, err)
+	}
+	return in, nil
+}
+
+func setPath(doc map[string]any, path []string, v any) {
+	for _, k := range path[:len(path)-1] {
+		next, ok := doc[k].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			doc[k] = next
+		}
+		doc = next
+	}
+	doc[path[len(path)-1]] = v
+}
+
+// applyTags adds or changes, then removes, the tags the changes name.
+func (c *Client) applyTags(ctx context.Context, arn string, changes []Change) error {
+	var add []types.Tag
+	var remove []string
+	for _, ch := range changes {
+		key, ok := strings.CutPrefix(ch.Path, "Tags.")
+		if !ok {
+			continue
+		}
+		if ch.To == nil {
+			remove = append(remove, key)
+		} else {
+			add = append(add, types.Tag{Key: aws.String(key), Value: aws.String(ch.To.(string))})
+		}
+	}
+	if len(add) > 0 {
+		if _, err := c.api.AddTags(ctx, &sagemaker.AddTagsInput{ResourceArn: aws.String(arn), Tags: add}); err != nil {
+			return fmt.Errorf("add tags to %s: %w", arn, err)
+		}
+	}
+	if len(remove) > 0 {
+		if _, err := c.api.DeleteTags(ctx, &sagemaker.DeleteTagsInput{ResourceArn: aws.String(arn), TagKeys: remove}); err != nil {
+			return fmt.Errorf("delete tags from %s: %w", arn, err)
+		}
+	}
+	return nil
+}
+
+// waiterOptions gives a waiter the Client's logger and clock, then the
+// caller's WithWaitOptions.
+func (c *Client) waiterOptions(o *DomainInServiceWaiterOptions) {
+	o.Logger = c.opts.logger
+	o.Clock = c.opts.clock
+	for _, fn := range c.opts.waitOptions {
+		fn(o)
+	}
+}
+
+func (c *Client) remaining(deadline time.Time, id string) (time.Duration, error) {
+	left := deadline.Sub(c.opts.clock.Now())
+	if left <= 0 {
+		return 0, fmt.Errorf("domain %s: waited %s: %w", id, c.opts.maxWait, ErrWaitTimeout)
+	}
+	return left, nil
+}
+
+func (c *Client) waitInService(ctx context.Context, id string, deadline time.Time) (*sagemaker.DescribeDomainOutput, error) {
+	left, err := c.remaining(deadline, id)
+	if err != nil {
+		return nil, err
+	}
+	return NewDomainInServiceWaiter(c.api, c.waiterOptions).
+		WaitForOutput(ctx, &sagemaker.DescribeDomainInput{DomainId: aws.String(id)}, left)
+}
+
+func (c *Client) waitDeleted(ctx context.Context, id string, deadline time.Time) error {
+	left, err := c.remaining(deadline, id)
+	if err != nil {
+		return err
+	}
+	return NewDomainDeletedWaiter(c.api, func(o *DomainDeletedWaiterOptions) {
+		// The two option types have the same fields: start from the deleted
+		// waiter's defaults, apply the Client's settings, and keep the
+		// deleted waiter's own retry decision.
+		in := DomainInServiceWaiterOptions(*o)
+		c.waiterOptions(&in)
+		in.Retryable = o.Retryable
+		*o = DomainDeletedWaiterOptions(in)
+	}).Wait(ctx, &sagemaker.DescribeDomainInput{DomainId: aws.String(id)}, left)
+}
+
