@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/finegrained/smdomain/internal/wire"
 )
@@ -144,18 +145,23 @@ func (c *Client) create(ctx context.Context, spec *Spec, deadline time.Time) (*R
 }
 
 // outcomeUnknown reports whether a failed write may still have been
-// carried out: anything but a definite answer from the service, and not a
-// cancellation by the caller.
+// carried out: a throttle, a 5xx, or no answer at all (timeout, cut
+// connection). A definite refusal (4xx) and a cancellation by the caller
+// are not.
 func outcomeUnknown(ctx context.Context, err error) bool {
 	if ctx.Err() != nil {
 		return false
 	}
+	var re *smithyhttp.ResponseError
+	if !errors.As(err, &re) || re.HTTPStatusCode() == 0 || re.HTTPStatusCode() >= 500 {
+		return true // no HTTP response, or the server's fault
+	}
 	var ae smithy.APIError
-	if errors.As(err, &ae) && ae.ErrorFault() != smithy.FaultServer {
+	if errors.As(err, &ae) {
 		_, throttle := retry.DefaultThrottleErrorCodes[ae.ErrorCode()]
 		return throttle
 	}
-	return true
+	return false
 }
 
 // update plans against live and applies the changes in place.

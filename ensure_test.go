@@ -1,0 +1,536 @@
+package smdomain_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/finegrained/smdomain"
+	"github.com/finegrained/smdomain/smdomaintest"
+)
+
+const (
+	testRole    = "arn:aws:iam::123456789012:role/SageMakerExecutionRole"
+	createDelay = 4 * time.Minute
+	updateDelay = 2 * time.Minute
+	deleteDelay = 3 * time.Minute
+)
+
+// env is an emulator on a fake clock and a Client that shares the clock.
+type env struct {
+	srv    *smdomaintest.Server
+	clk    *smdomaintest.FakeClock
+	client *smdomain.Client
+	sm     *sagemaker.Client
+}
+
+func newEnv(t testing.TB, opts ...smdomain.ClientOption) *env {
+	t.Helper()
+	clk := smdomaintest.NewFakeClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
+	srv := smdomaintest.NewServer(smdomaintest.WithClock(clk),
+		smdomaintest.WithCreateDelay(createDelay),
+		smdomaintest.WithUpdateDelay(updateDelay),
+		smdomaintest.WithDeleteDelay(deleteDelay))
+	t.Cleanup(srv.Close)
+	cfg := srv.AWSConfig()
+	return &env{
+		srv:    srv,
+		clk:    clk,
+		client: smdomain.NewFromConfig(cfg, append([]smdomain.ClientOption{smdomain.WithClock(clk)}, opts...)...),
+		sm:     sagemaker.NewFromConfig(cfg),
+	}
+}
+
+// newClient returns another Client on the same emulator, as a fresh
+// process would make.
+func (e *env) newClient(opts ...smdomain.ClientOption) *smdomain.Client {
+	return smdomain.NewFromConfig(e.srv.AWSConfig(), append([]smdomain.ClientOption{smdomain.WithClock(e.clk)}, opts...)...)
+}
+
+// ops returns the operations in the call log, in order.
+func (e *env) ops() []string {
+	var out []string
+	for _, c := range e.srv.Calls() {
+		out = append(out, c.Operation)
+	}
+	return out
+}
+
+func (e *env) count(op string) int {
+	n := 0
+	for _, c := range e.srv.Calls() {
+		if c.Operation == op {
+			n++
+		}
+	}
+	return n
+}
+
+var writeOps = []string{"CreateDomain", "UpdateDomain", "DeleteDomain", "AddTags", "DeleteTags"}
+
+func (e *env) writes() []string {
+	var out []string
+	for _, op := range e.ops() {
+		if slices.Contains(writeOps, op) {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+func seedOptions(extra ...smdomain.Option) []smdomain.Option {
+	return append([]smdomain.Option{
+		smdomain.WithAuthMode(types.AuthModeIam),
+		smdomain.WithVPC("vpc-0abc1234def567890", "subnet-0abc1234def567890"),
+		smdomain.WithExecutionRole(testRole),
+		smdomain.WithSecurityGroups("sg-0abc1234def567890"),
+		smdomain.WithTags(map[string]string{"Environment": "Development", "Project": "MachineLearning"}),
+	}, extra...)
+}
+
+func mustSpec(t testing.TB, name string, opts ...smdomain.Option) *smdomain.Spec {
+	t.Helper()
+	spec, err := smdomain.NewSpec(name, opts...)
+	if err != nil {
+		t.Fatalf("NewSpec: %v", err)
+	}
+	return spec
+}
+
+func mustEnsure(t testing.TB, c *smdomain.Client, spec *smdomain.Spec) *smdomain.Result {
+	t.Helper()
+	res, err := c.Ensure(context.Background(), spec)
+	if err != nil {
+		t.Fatalf("Ensure: %v", err)
+	}
+	return res
+}
+
+func TestEnsureCreatesThenUnchanged(t *testing.T) {
+	e := newEnv(t)
+	spec := mustSpec(t, "ml-platform", seedOptions()...)
+	res := mustEnsure(t, e.client, spec)
+	if res.Action != smdomain.ActionCreated {
+		t.Fatalf("first Ensure: action %q, want created", res.Action)
+	}
+	d := res.Domain
+	if d.Status != "InService" || d.ID == "" || d.URL == "" || d.ARN == "" || d.HomeEFSFileSystemID == "" {
+		t.Fatalf("created domain incomplete: %+v", d)
+	}
+	if diff := cmp.Diff([]string{"subnet-0abc1234def567890"}, d.SubnetIDs); diff != "" {
+		t.Errorf("subnets (-want +got):\n%s", diff)
+	}
+	if got := e.count("CreateDomain"); got != 1 {
+		t.Errorf("CreateDomain calls = %d, want 1", got)
+	}
+	tags, err := e.sm.ListTags(context.Background(), &sagemaker.ListTagsInput{ResourceArn: aws.String(d.ARN)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tags.Tags) != 2 {
+		t.Errorf("tags after create: %v, want 2", tags.Tags)
+	}
+
+	e.srv.ResetCalls()
+	res = mustEnsure(t, e.client, spec)
+	if res.Action != smdomain.ActionUnchanged || len(res.Changes) != 0 {
+		t.Fatalf("second Ensure: %q with %d changes, want unchanged", res.Action, len(res.Changes))
+	}
+	if w := e.writes(); len(w) != 0 {
+		t.Errorf("second Ensure wrote %v", w)
+	}
+	if diff := cmp.Diff([]string{"ListDomains", "DescribeDomain", "ListTags"}, e.ops()); diff != "" {
+		t.Errorf("no-op Ensure calls (-want +got):\n%s", diff)
+	}
+	if res.Domain.ID != d.ID {
+		t.Errorf("unchanged domain ID %s, want %s", res.Domain.ID, d.ID)
+	}
+}
+
+func TestEnsureNoOpByPinnedID(t *testing.T) {
+	e := newEnv(t)
+	created := mustEnsure(t, e.client, mustSpec(t, "pinned", seedOptions()...))
+	pinned := mustSpec(t, "pinned", seedOptions(smdomain.WithDomainID(created.Domain.ID))...)
+	e.srv.ResetCalls()
+	res := mustEnsure(t, e.client, pinned)
+	if res.Action != smdomain.ActionUnchanged {
+		t.Fatalf("action %q, want unchanged", res.Action)
+	}
+	if diff := cmp.Diff([]string{"DescribeDomain", "ListTags"}, e.ops()); diff != "" {
+		t.Errorf("pinned no-op calls (-want +got):\n%s", diff)
+	}
+}
+
+// TestEnsureUpdatesEachFieldAlone changes one updatable field at a time and
+// checks that exactly one UpdateDomain carries it and nothing unrelated.
+func TestEnsureUpdatesEachFieldAlone(t *testing.T) {
+	tests := []struct {
+		name   string
+		change smdomain.Option
+		path   string
+		fields []string // top-level members of the UpdateDomain body
+	}{
+		{"subnets", smdomain.WithVPC("vpc-0abc1234def567890", "subnet-0abc1234def567890", "subnet-0fff1234def567890"),
+			"SubnetIds", []string{"DomainId", "SubnetIds"}},
+		{"user security groups", smdomain.WithSecurityGroups("sg-0abc1234def567890", "sg-0fff1234def567890"),
+			"DefaultUserSettings.SecurityGroups", []string{"DefaultUserSettings", "DomainId"}},
+		{"execution role", smdomain.WithExecutionRole("arn:aws:iam::123456789012:role/Other"),
+			"DefaultUserSettings.ExecutionRole", []string{"DefaultUserSettings", "DomainId"}},
+		{"network access", smdomain.WithAppNetworkAccessType(types.AppNetworkAccessTypeVpcOnly),
+			"AppNetworkAccessType", []string{"AppNetworkAccessType", "DomainId", "SubnetIds"}},
+		{"domain security groups", smdomain.WithDomainSecurityGroups("sg-0ddd1234def567890"),
+			"DomainSettings.SecurityGroupIds", []string{"DomainId", "DomainSettingsForUpdate"}},
+		{"source identity", smdomain.WithSourceIdentity(),
+			"DomainSettings.ExecutionRoleIdentityConfig", []string{"DomainId", "DomainSettingsForUpdate"}},
+		{"tag propagation", smdomain.WithTagPropagation(types.TagPropagationEnabled),
+			"TagPropagation", []string{"DomainId", "TagPropagation"}},
+		{"app security group management", smdomain.WithAppSecurityGroupManagement(types.AppSecurityGroupManagementService),
+			"AppSecurityGroupManagement", []string{"AppSecurityGroupManagement", "DomainId"}},
+		{"space settings", smdomain.WithDefaultSpaceSettings(&types.DefaultSpaceSettings{ExecutionRole: aws.String("arn:aws:iam::123456789012:role/SpaceRole")}),
+			"DefaultSpaceSettings.ExecutionRole", []string{"DefaultSpaceSettings", "DomainId"}},
+		{"user settings struct", smdomain.WithDefaultUserSettings(&types.UserSettings{StudioWebPortal: types.StudioWebPortalDisabled}),
+			"DefaultUserSettings.StudioWebPortal", []string{"DefaultUserSettings", "DomainId"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			first := mustEnsure(t, e.client, mustSpec(t, "upd", seedOptions()...))
+			e.srv.ResetCalls()
+			res := mustEnsure(t, e.client, mustSpec(t, "upd", seedOptions(tt.change)...))
+			if res.Action != smdomain.ActionUpdated {
+				t.Fatalf("action %q, want updated", res.Action)
+			}
+			var paths []string
+			for _, c := range res.Changes {
+				paths = append(paths, c.Path)
+			}
+			if diff := cmp.Diff([]string{tt.path}, paths); diff != "" {
+				t.Errorf("changes (-want +got):\n%s", diff)
+			}
+			var updates []smdomaintest.Call
+			for _, c := range e.srv.Calls() {
+				if c.Operation == "UpdateDomain" {
+					updates = append(updates, c)
+				}
+			}
+			if len(updates) != 1 {
+				t.Fatalf("UpdateDomain calls = %d, want 1 (calls: %v)", len(updates), e.ops())
+			}
+			if diff := cmp.Diff(tt.fields, updates[0].Fields); diff != "" {
+				t.Errorf("UpdateDomain fields (-want +got):\n%s", diff)
+			}
+			if w := e.writes(); !slices.Equal(w, []string{"UpdateDomain"}) {
+				t.Errorf("writes = %v, want one UpdateDomain", w)
+			}
+			if res.Domain.ID != first.Domain.ID || res.Domain.Status != "InService" {
+				t.Errorf("domain after update: %s %s, want %s InService", res.Domain.ID, res.Domain.Status, first.Domain.ID)
+			}
+			// The update converged: the next Ensure has nothing to do.
+			if again := mustEnsure(t, e.client, mustSpec(t, "upd", seedOptions(tt.change)...)); again.Action != smdomain.ActionUnchanged {
+				t.Errorf("Ensure after update: %q %v, want unchanged", again.Action, again.Changes)
+			}
+		})
+	}
+}
+
+func TestEnsureTags(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	res := mustEnsure(t, e.client, mustSpec(t, "tagged", seedOptions()...))
+	arn := res.Domain.ARN
+	// A tag the service manages is never touched.
+	e.srv.SetTags(arn, map[string]string{"aws:cloudformation:stack-name": "s"})
+	e.srv.ResetCalls()
+	spec := mustSpec(t, "tagged", smdomain.WithVPC("vpc-0abc1234def567890", "subnet-0abc1234def567890"),
+		smdomain.WithExecutionRole(testRole), smdomain.WithSecurityGroups("sg-0abc1234def567890"),
+		smdomain.WithTags(map[string]string{
+			"Environment": "Production", // changed
+			"Team":        "Data",       // added; Project removed
+		}))
+	res = mustEnsure(t, e.client, spec)
+	want := []smdomain.Change{
+		{Path: "Tags.Environment", From: "Development", To: "Production"},
+		{Path: "Tags.Project", From: "MachineLearning"},
+		{Path: "Tags.Team", To: "Data"},
+	}
+	if diff := cmp.Diff(want, res.Changes); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"AddTags", "DeleteTags"}, e.writes()); diff != "" {
+		t.Errorf("writes (-want +got):\n%s", diff)
+	}
+	out, err := e.sm.ListTags(ctx, &sagemaker.ListTagsInput{ResourceArn: aws.String(arn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, tag := range out.Tags {
+		got[*tag.Key] = *tag.Value
+	}
+	wantTags := map[string]string{"Environment": "Production", "Team": "Data", "aws:cloudformation:stack-name": "s"}
+	if diff := cmp.Diff(wantTags, got); diff != "" {
+		t.Errorf("tags (-want +got):\n%s", diff)
+	}
+	// A spec without tags leaves them alone.
+	e.srv.ResetCalls()
+	untagged := mustSpec(t, "tagged", smdomain.WithVPC("vpc-0abc1234def567890", "subnet-0abc1234def567890"),
+		smdomain.WithExecutionRole(testRole), smdomain.WithSecurityGroups("sg-0abc1234def567890"))
+	if res := mustEnsure(t, e.client, untagged); res.Action != smdomain.ActionUnchanged {
+		t.Errorf("untagged spec: %q %v, want unchanged", res.Action, res.Changes)
+	}
+	if slices.Contains(e.ops(), "ListTags") {
+		t.Errorf("a spec that does not manage tags listed them: %v", e.ops())
+	}
+}
+
+func TestEnsureReplacementRequired(t *testing.T) {
+	tests := []struct {
+		name  string
+		opt   smdomain.Option
+		paths []string
+	}{
+		{"auth mode", smdomain.WithAuthMode(types.AuthModeSso), []string{"AuthMode"}},
+		{"kms key", smdomain.WithKMSKey("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"), []string{"KmsKeyId"}},
+		{"vpc", smdomain.WithVPC("vpc-0fff1234def567890", "subnet-0abc1234def567890"), []string{"VpcId"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			mustEnsure(t, e.client, mustSpec(t, "repl", seedOptions()...))
+			spec := mustSpec(t, "repl", seedOptions(tt.opt)...)
+			plan, err := e.client.Plan(context.Background(), spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if plan.Action != smdomain.PlanReplaceRequired {
+				t.Errorf("plan action %q, want replace-required", plan.Action)
+			}
+			e.srv.ResetCalls()
+			_, err = e.client.Ensure(context.Background(), spec)
+			var rre *smdomain.ReplacementRequiredError
+			if !errors.As(err, &rre) {
+				t.Fatalf("Ensure error = %v, want *ReplacementRequiredError", err)
+			}
+			var paths []string
+			for _, c := range rre.Changes {
+				paths = append(paths, c.Path)
+			}
+			if diff := cmp.Diff(tt.paths, paths); diff != "" {
+				t.Errorf("replacement fields (-want +got):\n%s", diff)
+			}
+			if w := e.writes(); len(w) != 0 {
+				t.Errorf("Ensure wrote %v despite needing replacement", w)
+			}
+		})
+	}
+}
+
+func TestEnsureWaitsForPendingAndDeleting(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	spec := mustSpec(t, "busy", seedOptions()...)
+	in := spec.CreateDomainInput()
+	out, err := e.sm.CreateDomain(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Pending: Ensure waits, then finds nothing to do.
+	res := mustEnsure(t, e.client, spec)
+	if res.Action != smdomain.ActionUnchanged || res.Domain.ID != *out.DomainId || res.Domain.Status != "InService" {
+		t.Fatalf("Ensure on a Pending domain: %q %s %s", res.Action, res.Domain.ID, res.Domain.Status)
+	}
+	// Deleting: Ensure waits until it is gone, then creates a new one.
+	if _, err := e.sm.DeleteDomain(ctx, &sagemaker.DeleteDomainInput{DomainId: out.DomainId}); err != nil {
+		t.Fatal(err)
+	}
+	res = mustEnsure(t, e.client, spec)
+	if res.Action != smdomain.ActionCreated || res.Domain.ID == *out.DomainId {
+		t.Fatalf("Ensure on a Deleting domain: %q %s", res.Action, res.Domain.ID)
+	}
+	if ids := e.srv.DomainIDs(); len(ids) != 1 {
+		t.Errorf("domains = %v, want one", ids)
+	}
+}
+
+func TestEnsureStatuses(t *testing.T) {
+	e := newEnv(t)
+	spec := mustSpec(t, "status", seedOptions()...)
+	res := mustEnsure(t, e.client, spec)
+	id := res.Domain.ID
+
+	if err := e.srv.SetDomainStatus(id, "Failed", "EFS quota exceeded"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.client.Ensure(context.Background(), spec)
+	var se *smdomain.StatusError
+	if !errors.As(err, &se) || se.Status != "Failed" || se.FailureReason != "EFS quota exceeded" || se.DomainID != id {
+		t.Fatalf("Ensure on a Failed domain: %v, want *StatusError with the reason", err)
+	}
+
+	// Update_Failed: Ensure plans and updates again.
+	if err := e.srv.SetDomainStatus(id, "Update_Failed", "subnet not found"); err != nil {
+		t.Fatal(err)
+	}
+	res = mustEnsure(t, e.client, mustSpec(t, "status", seedOptions(smdomain.WithSecurityGroups("sg-0fff1234def567890"))...))
+	if res.Action != smdomain.ActionUpdated || res.Domain.Status != "InService" {
+		t.Fatalf("Ensure on Update_Failed: %q %s, want updated InService", res.Action, res.Domain.Status)
+	}
+}
+
+func TestEnsureLostCreateResponse(t *testing.T) {
+	for _, fault := range []string{"lose", "throttle", "fail", "cut"} {
+		t.Run(fault, func(t *testing.T) {
+			e := newEnv(t)
+			switch fault {
+			case "lose":
+				e.srv.LoseResponse("CreateDomain", 1)
+			case "throttle":
+				e.srv.Throttle("CreateDomain", 2)
+			case "fail":
+				e.srv.Fail("CreateDomain", 2)
+			case "cut":
+				e.srv.CutConnection("CreateDomain", 1)
+			}
+			res := mustEnsure(t, e.client, mustSpec(t, "lossy", seedOptions()...))
+			if res.Action != smdomain.ActionCreated || res.Domain.Status != "InService" {
+				t.Fatalf("result %q %s", res.Action, res.Domain.Status)
+			}
+			if ids := e.srv.DomainIDs(); len(ids) != 1 {
+				t.Fatalf("domains = %v, want exactly one", ids)
+			}
+			if fault == "lose" && e.count("CreateDomain") != 1 {
+				t.Errorf("CreateDomain sent %d times after a lost response, want 1", e.count("CreateDomain"))
+			}
+		})
+	}
+}
+
+func TestEnsureConcurrentOneDomain(t *testing.T) {
+	e := newEnv(t)
+	spec := mustSpec(t, "crowd", seedOptions()...)
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for range 20 {
+		wg.Go(func() {
+			if _, err := e.client.Ensure(context.Background(), spec); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := e.count("CreateDomain"); n != 1 {
+		t.Errorf("CreateDomain calls = %d, want 1", n)
+	}
+	if ids := e.srv.DomainIDs(); len(ids) != 1 {
+		t.Errorf("domains = %v, want one", ids)
+	}
+}
+
+func TestEnsureCancelledMidWaitResumes(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	polls := 0
+	e := newEnv(t, smdomain.WithWaitOptions(func(o *smdomain.DomainInServiceWaiterOptions) {
+		o.Progress = func(smdomain.WaitProgress) {
+			if polls++; polls == 3 {
+				cancel()
+			}
+		}
+	}))
+	spec := mustSpec(t, "cancel", seedOptions()...)
+	_, err := e.client.Ensure(ctx, spec)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Ensure after cancel: %v, want context.Canceled", err)
+	}
+	res := mustEnsure(t, e.newClient(), spec)
+	if res.Action != smdomain.ActionUnchanged || res.Domain.Status != "InService" {
+		t.Fatalf("resumed Ensure: %q %s", res.Action, res.Domain.Status)
+	}
+	if n := e.count("CreateDomain"); n != 1 {
+		t.Errorf("CreateDomain calls = %d, want 1", n)
+	}
+}
+
+func TestEnsureRefusesCrossAccountRole(t *testing.T) {
+	e := newEnv(t)
+	other := "arn:aws:iam::210987654321:role/Elsewhere"
+	spec := mustSpec(t, "xacct", seedOptions(smdomain.WithExecutionRole(other))...)
+	_, err := e.client.Ensure(context.Background(), spec)
+	var rae *smdomain.RoleAccountError
+	if !errors.As(err, &rae) || rae.Role != other || rae.CallerAccount != "123456789012" || rae.RoleAccount != "210987654321" {
+		t.Fatalf("Ensure: %v, want *RoleAccountError naming the role and accounts", err)
+	}
+	if w := e.writes(); len(w) != 0 {
+		t.Errorf("wrote %v before refusing", w)
+	}
+	gov := mustSpec(t, "xpart", seedOptions(smdomain.WithExecutionRole("arn:aws-us-gov:iam::123456789012:role/Gov"))...)
+	if _, err := e.newClient(smdomain.WithCrossAccountRoles()).Ensure(context.Background(), gov); !errors.As(err, &rae) || rae.RolePartition != "aws-us-gov" {
+		t.Fatalf("Ensure with a role in another partition: %v", err)
+	}
+	// Allowed explicitly, the cross-account role is accepted.
+	if res := mustEnsure(t, e.newClient(smdomain.WithCrossAccountRoles()), spec); res.Action != smdomain.ActionCreated {
+		t.Fatalf("with WithCrossAccountRoles: %q", res.Action)
+	}
+}
+
+func TestGetAndDelete(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.client.Get(ctx, "nothing"); !errors.Is(err, smdomain.ErrNotFound) {
+		t.Fatalf("Get missing: %v, want ErrNotFound", err)
+	}
+	res, err := e.client.Delete(ctx, "nothing")
+	if err != nil || res.Action != smdomain.ActionUnchanged {
+		t.Fatalf("Delete missing: %v %v, want unchanged", res, err)
+	}
+	created := mustEnsure(t, e.client, mustSpec(t, "doomed", seedOptions()...))
+	got, err := e.client.Get(ctx, "doomed")
+	if err != nil || got.ID != created.Domain.ID {
+		t.Fatalf("Get: %v %v", got, err)
+	}
+	e.srv.ResetCalls()
+	res, err = e.client.Delete(ctx, "doomed", smdomain.WithDeleteHomeEFS())
+	if err != nil || res.Action != smdomain.ActionDeleted {
+		t.Fatalf("Delete: %v %v", res, err)
+	}
+	if ids := e.srv.DomainIDs(); len(ids) != 0 {
+		t.Errorf("domains after delete: %v", ids)
+	}
+	if n := e.count("DeleteDomain"); n != 1 {
+		t.Errorf("DeleteDomain calls = %d, want 1", n)
+	}
+	if p, ok := e.srv.RetentionPolicy(created.Domain.ID); !ok || p != types.RetentionTypeDelete {
+		t.Errorf("retention policy sent = %q (%v), want Delete", p, ok)
+	}
+}
+
+func TestGetAmbiguous(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	spec := mustSpec(t, "twin", seedOptions()...)
+	for range 2 {
+		if _, err := e.sm.CreateDomain(ctx, spec.CreateDomainInput()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := e.client.Get(ctx, "twin")
+	var ae *smdomain.AmbiguousNameError
+	if !errors.As(err, &ae) || len(ae.DomainIDs) != 2 {
+		t.Fatalf("Get: %v, want *AmbiguousNameError with two IDs", err)
+	}
+	if _, err := e.client.Ensure(ctx, spec); !errors.As(err, &ae) {
+		t.Fatalf("Ensure: %v, want *AmbiguousNameError", err)
+	}
+}
