@@ -329,4 +329,3 @@ func (c *Client) waitDeleted(ctx context.Context, id string, deadline time.Time)
 		*o = DomainDeletedWaiterOptions(in)
 	}).Wait(ctx, &sagemaker.DescribeDomainInput{DomainId: aws.String(id)}, left)
 }
-
