@@ -2,13 +2,21 @@ package smdomaintest_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"go/token"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	smithy "github.com/aws/smithy-go"
 	"github.com/finegrained/smdomain/smdomaintest"
+	"github.com/google/go-cmp/cmp"
 )
 
 var epoch0 = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -50,3 +58,54 @@ func mustDescribe(t *testing.T, c *sagemaker.Client, id string) *sagemaker.Descr
 	}
 	return out
 }
+
+// sdkCmp compares SDK structs: unexported fields and ResultMetadata are
+// ignored.
+var sdkCmp = cmp.FilterPath(func(p cmp.Path) bool {
+	sf, ok := p.Last().(cmp.StructField)
+	return ok && (!token.IsExported(sf.Name()) || sf.Name() == "ResultMetadata")
+}, cmp.Ignore())
+
+// fakeAuth is a well-formed SigV4 Authorization header for raw requests.
+func fakeAuth(region, service string) string {
+	return "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250102/" + region + "/" + service +
+		"/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0123abcd"
+}
+
+// rawCall posts body to a SageMaker operation without the SDK and returns
+// the status and the decoded JSON answer.
+func rawCall(t *testing.T, url, op, body, auth string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url+"/", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "SageMaker."+op)
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", op, err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("decode %s answer: %v", op, err)
+	}
+	return resp.StatusCode, out
+}
+
+// apiCode returns the error code of a smithy.APIError, or "".
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+func errorsAs(err error, target any) bool { return err != nil && errors.As(err, target) }
+
+func bufCopy(w io.Writer, resp *http.Response) (int64, error) { return io.Copy(w, resp.Body) }
