@@ -121,8 +121,10 @@ func TestUpdateDomainVPCAndEFSRules(t *testing.T) {
 			wantCode: "ValidationException",
 		},
 		{
-			name:   "home EFS Disabled to Enabled",
-			create: func(in *sagemaker.CreateDomainInput) { in.HomeEfsFileSystemCreation = types.HomeEfsFileSystemCreationDisabled },
+			name: "home EFS Disabled to Enabled",
+			create: func(in *sagemaker.CreateDomainInput) {
+				in.HomeEfsFileSystemCreation = types.HomeEfsFileSystemCreationDisabled
+			},
 			update: sagemaker.UpdateDomainInput{HomeEfsFileSystemCreation: types.HomeEfsFileSystemCreationEnabled},
 		},
 		{
