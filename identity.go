@@ -46,7 +46,7 @@ func (c *Client) checkRoles(ctx context.Context, spec *Spec) error {
 	if c.opts.sts == nil {
 		return nil
 	}
-	roles := rolesIn(encodeMap(spec.input), "")
+	roles := rolesIn(encodeMap(spec.input))
 	if len(roles) == 0 {
 		return nil
 	}
@@ -57,18 +57,17 @@ func (c *Client) checkRoles(ctx context.Context, spec *Spec) error {
 	for _, field := range sortedKeys(roles) {
 		role := roles[field]
 		m := roleARN.FindStringSubmatch(role)
-		e := &RoleAccountError{Field: field, Role: role, RolePartition: m[1], RoleAccount: m[2],
-			CallerAccount: id.account, CallerPartition: id.partition}
 		if m[1] != id.partition || (m[2] != id.account && !c.opts.crossAccountRoles) {
-			return e
+			return &RoleAccountError{Field: field, Role: role, RolePartition: m[1], RoleAccount: m[2],
+				CallerAccount: id.account, CallerPartition: id.partition}
 		}
 	}
 	return nil
 }
 
-// rolesIn returns every IAM role ARN in a JSON-form document by its dotted
+// rolesIn returns every IAM role ARN in a JSON-form document, by dotted
 // path.
-func rolesIn(doc any, path string) map[string]string {
+func rolesIn(doc any) map[string]string {
 	out := map[string]string{}
 	var walk func(v any, path string)
 	walk = func(v any, path string) {
@@ -87,6 +86,6 @@ func rolesIn(doc any, path string) map[string]string {
 			}
 		}
 	}
-	walk(doc, path)
+	walk(doc, "")
 	return out
 }
