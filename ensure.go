@@ -49,8 +49,8 @@ const maxCreateAttempts = 4
 // Before a create or update, every IAM role in the spec is checked against
 // the caller's account (see WithSTS and WithCrossAccountRoles).
 func (c *Client) Ensure(ctx context.Context, spec *Spec) (*Result, error) {
-	if spec == nil {
-		return nil, errors.New("ensure: nil spec")
+	if err := checkSpec(spec); err != nil {
+		return nil, err
 	}
 	unlock, err := c.locks.lock(ctx, spec.Name())
 	if err != nil {

@@ -137,8 +137,8 @@ func render(v any) string {
 // ListTags (when the spec manages tags) and, once per Client,
 // GetCallerIdentity when an STS client is set.
 func (c *Client) Plan(ctx context.Context, spec *Spec) (*Plan, error) {
-	if spec == nil {
-		return nil, fmt.Errorf("plan: nil spec")
+	if err := checkSpec(spec); err != nil {
+		return nil, err
 	}
 	live, err := c.find(ctx, spec)
 	if err != nil {
@@ -157,6 +157,16 @@ func (c *Client) Plan(ctx context.Context, spec *Spec) (*Plan, error) {
 		p.Account = id.account
 	}
 	return p, nil
+}
+
+// checkSpec refuses a nil or zero Spec: only the constructors make valid
+// ones.
+func checkSpec(spec *Spec) error {
+	if spec == nil || spec.input == nil {
+		return &ValidationError{Problems: []FieldError{{Rule: RuleRequired,
+			Detail: "the spec must be built by NewSpec, LoadSpecJSON or SpecFromCreateDomainInput"}}}
+	}
+	return nil
 }
 
 // plan compares spec with live (nil when the domain does not exist).

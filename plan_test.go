@@ -3,6 +3,7 @@ package smdomain_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -153,5 +154,21 @@ func TestPlanNestedStructureSplit(t *testing.T) {
 	want := []string{"DomainSettings.DockerSettings.EnableDockerAccess", "DomainSettings.SecurityGroupIds"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("paths (-want +got):\n%s", diff)
+	}
+}
+
+func TestZeroSpecRefused(t *testing.T) {
+	e := newEnv(t)
+	for _, spec := range []*smdomain.Spec{nil, {}} {
+		var ve *smdomain.ValidationError
+		if _, err := e.client.Plan(context.Background(), spec); !errors.As(err, &ve) {
+			t.Errorf("Plan(%v): %v, want *ValidationError", spec, err)
+		}
+		if _, err := e.client.Ensure(context.Background(), spec); !errors.As(err, &ve) {
+			t.Errorf("Ensure(%v): %v, want *ValidationError", spec, err)
+		}
+	}
+	if calls := e.srv.Calls(); len(calls) != 0 {
+		t.Errorf("calls made for an invalid spec: %v", calls)
 	}
 }
