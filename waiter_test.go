@@ -44,20 +44,9 @@ func newWaitEnv(t testing.TB, opts ...smdomaintest.Option) *waitEnv {
 	if err != nil {
 		t.Fatalf("CreateDomain: %v", err)
 	}
-	id := domainIDFromARN(t, aws.ToString(out.DomainArn))
+	id := aws.ToString(out.DomainId)
 	return &waitEnv{srv: srv, clk: clk, sm: sm, id: id, created: created,
 		in: &sagemaker.DescribeDomainInput{DomainId: aws.String(id)}}
-}
-
-func domainIDFromARN(t testing.TB, arn string) string {
-	t.Helper()
-	for i := len(arn) - 1; i >= 0; i-- {
-		if arn[i] == '/' {
-			return arn[i+1:]
-		}
-	}
-	t.Fatalf("no domain ID in ARN %q", arn)
-	return ""
 }
 
 // polls returns the virtual times, relative to the domain's creation, of
