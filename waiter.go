@@ -181,8 +181,10 @@ func (w *DomainInServiceWaiter) Wait(ctx context.Context, params *sagemaker.Desc
 //
 // optFns apply to this call only, on a copy of the waiter's options. The
 // first poll is made at once; later ones follow a jittered exponential
-// backoff from MinDelay to MaxDelay, the last one at the deadline. With
-// the default Retryable, the errors are:
+// backoff from MinDelay to MaxDelay, the last one at the deadline.
+// maxWaitDur is measured on Clock and bounds the sleeping between polls; a
+// DescribeDomain call in flight is bounded by ctx and the SDK client's own
+// timeouts, not by maxWaitDur. With the default Retryable, the errors are:
 //   - *StatusError (with the service's FailureReason) at once when the
 //     domain is Failed, Update_Failed, Delete_Failed, Deleting or in a
 //     status this package does not know;
