@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/finegrained/smdomain/smdomaintest"
+)
+
+// emulatorConfig is what the emulator command's flags set.
+type emulatorConfig struct {
+	addr             string
+	allowNonLoopback bool
+	account          string
+	createDelay      time.Duration
+	updateDelay      time.Duration
+	deleteDelay      time.Duration
+	quota            int
+}
+
+// parseEmulatorFlags parses args; a status >= 0 means the command ends with
+// it (help was asked for, or the flags are wrong).
+func parseEmulatorFlags(args []string, stdout, stderr io.Writer) (emulatorConfig, int) {
+	var cfg emulatorConfig
+	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:4599", "address to listen on (host:port)")
+	fs.BoolVar(&cfg.allowNonLoopback, "allow-non-loopback", false, "allow listening on an address other than loopback")
+	fs.StringVar(&cfg.account, "account", smdomaintest.DefaultAccount, "AWS account ID to answer as")
+	fs.DurationVar(&cfg.createDelay, "create-delay", 5*time.Second, "how long a new domain stays Pending")
+	fs.DurationVar(&cfg.updateDelay, "update-delay", 3*time.Second, "how long an updated domain stays Updating")
+	fs.DurationVar(&cfg.deleteDelay, "delete-delay", 3*time.Second, "how long a deleted domain stays Deleting")
+	fs.IntVar(&cfg.quota, "quota", smdomaintest.DefaultDomainQuota, "live domains per region before ResourceLimitExceeded (0: no limit)")
+	printUsage := func(w io.Writer) {
+		fmt.Fprintln(w, "Usage: smdomain emulator [flags]")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Serves an in-process SageMaker (domains and tags) and STS GetCallerIdentity on")
+		fmt.Fprintln(w, "the real wire protocols, on the real clock, until interrupted. Point any AWS")
+		fmt.Fprintln(w, "client at it with --endpoint-url; any credentials are accepted.")
+		fmt.Fprintln(w)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+	}
+	fs.Usage = func() {} // printed below, once, to the right stream
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout)
+			return cfg, exitOK
+		}
+		printUsage(stderr)
+		return cfg, exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "smdomain emulator: unexpected arguments %q\n", fs.Args())
+		return cfg, exitUsage
+	}
+	if !cfg.allowNonLoopback && !isLoopback(cfg.addr) {
+		fmt.Fprintf(stderr, "smdomain emulator: %s is not a loopback address; pass --allow-non-loopback to serve it anyway\n", cfg.addr)
+		return cfg, exitUsage
+	}
+	return cfg, -1
+}
+
+// isLoopback reports whether addr (host:port) names only loopback
+// interfaces. An empty host means every interface, which is not.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// runEmulator is the emulator command.
+func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, code := parseEmulatorFlags(args, stdout, stderr)
+	if code >= 0 {
+		return code
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "smdomain emulator: %v\n", err)
+		return exitFail
+	}
+	return serveEmulator(ctx, ln, cfg, stdout, stderr)
+}
+
+// serveEmulator serves on ln until ctx is done, then shuts down
+// gracefully, letting requests in flight finish.
+func serveEmulator(ctx context.Context, ln net.Listener, cfg emulatorConfig, stdout, stderr io.Writer) int {
+	e := smdomaintest.NewEmulator(
+		smdomaintest.WithAccount(cfg.account),
+		smdomaintest.WithCreateDelay(cfg.createDelay),
+		smdomaintest.WithUpdateDelay(cfg.updateDelay),
+		smdomaintest.WithDeleteDelay(cfg.deleteDelay),
+		smdomaintest.WithDomainQuota(cfg.quota),
+	)
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	endpoint := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "smdomain emulator: SageMaker and STS on %s (account %s)\n", endpoint, cfg.account)
+	fmt.Fprintf(stdout, "  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws sagemaker list-domains --endpoint-url %s --region us-east-1\n", endpoint)
+	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		fmt.Fprintf(stderr, "smdomain emulator: %v\n", err)
+		return exitFail
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		fmt.Fprintf(stderr, "smdomain emulator: shutdown: %v\n", err)
+		return exitFail
+	}
+	<-served
+	fmt.Fprintln(stdout, "smdomain emulator: stopped")
+	return exitOK
+}
