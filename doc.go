@@ -1,0 +1,88 @@
+// Package smdomain declares Amazon SageMaker domains in Go and converges AWS
+// to them: a spec is checked before anything is sent, previewed as a plan,
+// and applied with one idempotent call that waits until the domain is usable.
+//
+// # Spec, plan, ensure, wait
+//
+// A Spec is built with NewSpec and options, or read with LoadSpecJSON from
+// the JSON that `aws sagemaker create-domain --cli-input-json` takes. Either
+// way every field is checked against the service model and the API's
+// cross-field rules, and every problem comes back at once in a
+// *ValidationError; an invalid spec never reaches AWS.
+//
+//	spec, err := smdomain.NewSpec("ml-platform",
+//		smdomain.WithVPC("vpc-0abc...", "subnet-0abc..."),
+//		smdomain.WithExecutionRole("arn:aws:iam::123456789012:role/SageMakerExecutionRole"),
+//		smdomain.WithSecurityGroups("sg-0abc..."),
+//		smdomain.WithTags(map[string]string{"Environment": "Development"}),
+//	)
+//	client := smdomain.NewFromConfig(cfg)  // cfg from config.LoadDefaultConfig
+//	plan, err := client.Plan(ctx, spec)    // read-only: create, update, replace-required or no-op
+//	fmt.Print(plan)                        // one line per changed field
+//	res, err := client.Ensure(ctx, spec)   // create or update, then wait for InService
+//	fmt.Println(res.Action, res.Domain.URL) // "created https://d-....studio.us-east-1.sagemaker.aws"
+//
+// Ensure creates the domain when no domain has the name, or sends one
+// UpdateDomain carrying only the fields that differ (and AddTags/DeleteTags
+// for tags), then waits with the same waiter that NewDomainInServiceWaiter
+// returns. A second Ensure with the same spec makes no write call and reports
+// ActionUnchanged. Get reads a domain by name; Delete removes it and waits
+// until it is gone, keeping the home EFS volume unless WithDeleteHomeEFS is
+// given. Waits are bounded by WithMaxWait and report progress through
+// WithLogger or WithWaitOptions.
+//
+// # Unset means unmanaged
+//
+// A field the spec leaves unset is neither compared nor sent: the domain's own
+// value, or the service's default, stands, so server-filled defaults never
+// show as a perpetual diff. A field that is set is managed exactly; lists that
+// are sets (subnets, security groups) compare without order. Tags are left
+// alone unless WithTags is given; then they are authoritative, except keys
+// beginning with "aws:", which are never touched.
+//
+// # Replacement is never implicit
+//
+// UpdateDomain cannot change the name, the auth mode, the KMS key, an existing
+// VPC, or turn home EFS creation from Enabled to Disabled. A plan marks such
+// changes ForcesReplacement and has action PlanReplaceRequired, and Ensure
+// returns a *ReplacementRequiredError naming them and writes nothing: a new
+// domain means a new home EFS volume, and the users' home directories would be
+// lost. Replace a domain deliberately, with Delete and then Ensure.
+//
+// # Errors
+//
+// Match errors with errors.Is and errors.As, never by their text:
+//
+//   - *ValidationError: every problem in a spec (FieldError: Field, Value,
+//     Rule, Detail); test one with Has(field, rule).
+//   - *ReplacementRequiredError: the changes that need a new domain.
+//   - *StatusError: the domain is in a status that waiting cannot fix
+//     (Failed, Delete_Failed), with the service's FailureReason.
+//   - *AmbiguousNameError: several domains share the name; pin one with
+//     WithDomainID.
+//   - *RoleAccountError: an execution role from another account, refused
+//     before any write unless WithCrossAccountRoles.
+//   - ErrNotFound: no such domain (Get); ErrWaitTimeout: the wait ran out.
+//
+// SDK errors stay reachable too, for example *types.ResourceNotFound or
+// smithy.APIError.
+//
+// # Testing
+//
+// Package smdomaintest is an in-process SageMaker that speaks the real wire
+// protocol, so tests run the SDK's serializers, signing, retries and error
+// decoding. Give the server and the client one fake clock and waits of
+// minutes take no real time:
+//
+//	clock := smdomaintest.NewFakeClock(time.Now())
+//	srv := smdomaintest.NewServer(smdomaintest.WithClock(clock),
+//		smdomaintest.WithCreateDelay(5*time.Minute))
+//	defer srv.Close()
+//	client := smdomain.NewFromConfig(srv.AWSConfig(), smdomain.WithClock(clock))
+//
+// The server can throttle, fail, cut or lose the response of a call, move a
+// domain to any status, and keeps a log of the calls it received. Its package
+// documentation lists where it differs from SageMaker. The smdomain command
+// (cmd/smdomain) plans and applies JSON specs from a shell or CI pipeline and
+// serves the emulator on a loopback port.
+package smdomain
