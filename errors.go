@@ -44,9 +44,10 @@ const (
 //
 // Value is the offending value as a string, but never a secret in full: a
 // value is replaced by "[redacted: N characters]" when the field's name
-// (its last path element) contains "Kms", "Secret", "Url", "Uri", "Token" or
-// "Password" in any case (KmsKeyId, S3KmsKeyId, SecretArn, RepositoryUrl,
-// S3Uri, ...), and any other value longer than 80 characters is cut to its
+// (its last path element) has one of the words Kms, Secret, Url, Uri, Token
+// or Password (or KMS, URL, URI) in its CamelCase (KmsKeyId, S3KmsKeyId,
+// SecretArn, RepositoryUrl, S3Uri, DefaultLandingUri, ...; not
+// AppSecurityGroupManagement), and any other value longer than 80 characters is cut to its
 // first 64 followed by "...[N characters]". Value is empty for missing
 // fields and for count problems (Detail gives the count).
 type FieldError struct {

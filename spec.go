@@ -6,6 +6,8 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
@@ -106,26 +108,126 @@ func LoadSpecJSON(r io.Reader) (*Spec, error) {
 			Rule: RuleType, Detail: "the document must be a JSON object (the CreateDomain request)",
 		}}}
 	}
-	var in sagemaker.CreateDomainInput
-	if err := wire.Decode(doc, &in); err != nil {
-		// The document does not fit the request: report every problem the
-		// model finds in it, and the decoder's if the model missed it.
-		var problems []FieldError
-		for _, p := range model.ValidateInput("CreateDomain", doc) {
-			problems = append(problems, fromModel(p))
+	in, decodeProblems := decodeLenient(doc)
+	if len(decodeProblems) == 0 {
+		return newSpec(in, "", nil)
+	}
+	// The document does not fit the request. Report every problem the
+	// model finds in it, the decoder's where the model missed them, and the
+	// cross-field rules on what could be decoded.
+	doc, _ = wire.Parse(data) // decodeLenient cut the bad parts out
+	var problems []FieldError
+	for _, p := range model.ValidateInput("CreateDomain", doc) {
+		problems = append(problems, fromModel(p))
+	}
+	for _, p := range decodeProblems {
+		if !hasField(problems, p.Field) && !hasFieldUnder(decodeProblems, p.Field) {
+			problems = append(problems, p)
+		}
+	}
+	if in != nil {
+		for _, p := range crossFieldProblems(in) {
+			if !hasField(decodeProblems, p.Field) { // already reported as cut out
+				problems = append(problems, p)
+			}
+		}
+	}
+	return nil, &ValidationError{Problems: problems}
+}
+
+// decodeLenient decodes doc into a request, cutting out each part the
+// strict decoder refuses (an unknown member, a value of the wrong type) and
+// trying again, so that one bad member does not hide the problems of the
+// rest. It changes doc. It returns the request (nil if nothing could be
+// decoded) and a RuleType problem for each part cut out.
+func decodeLenient(doc any) (*sagemaker.CreateDomainInput, []FieldError) {
+	var problems []FieldError
+	for range 100 {
+		in := new(sagemaker.CreateDomainInput)
+		err := wire.Decode(doc, in)
+		if err == nil {
+			return in, problems
 		}
 		var fe *wire.FieldError
-		switch {
-		case errors.As(err, &fe):
-			if !hasField(problems, fe.Path) {
-				problems = append(problems, FieldError{Field: fe.Path, Rule: RuleType, Detail: fe.Detail})
-			}
-		case len(problems) == 0:
-			problems = append(problems, FieldError{Rule: RuleType, Detail: err.Error()})
+		if !errors.As(err, &fe) {
+			return nil, append(problems, FieldError{Rule: RuleType, Detail: err.Error()})
 		}
-		return nil, &ValidationError{Problems: problems}
+		problems = append(problems, FieldError{Field: fe.Path, Rule: RuleType, Detail: fe.Detail})
+		if !removePath(doc, fe.Path) {
+			return nil, problems
+		}
 	}
-	return newSpec(&in, "", nil)
+	return nil, problems
+}
+
+// removePath deletes the member at path (as wire.FieldError writes it:
+// "A.B[2].C") from doc, or sets the list element there to null. It reports
+// whether it found the path.
+func removePath(doc any, path string) bool {
+	if path == "" {
+		return false
+	}
+	type step struct {
+		key   string
+		index int // -1 for a key
+	}
+	var steps []step
+	for _, part := range strings.Split(path, ".") {
+		name, rest, _ := strings.Cut(part, "[")
+		if name != "" {
+			steps = append(steps, step{key: name, index: -1})
+		}
+		for rest != "" {
+			num, after, ok := strings.Cut(rest, "]")
+			i, err := strconv.Atoi(num)
+			if !ok || err != nil {
+				return false
+			}
+			steps = append(steps, step{index: i})
+			rest = strings.TrimPrefix(after, "[")
+		}
+	}
+	cur := doc
+	for n, st := range steps {
+		last := n == len(steps)-1
+		switch c := cur.(type) {
+		case map[string]any:
+			if st.index >= 0 {
+				return false
+			}
+			if _, ok := c[st.key]; !ok {
+				return false
+			}
+			if last {
+				delete(c, st.key)
+				return true
+			}
+			cur = c[st.key]
+		case []any:
+			if st.index < 0 || st.index >= len(c) {
+				return false
+			}
+			if last {
+				c[st.index] = nil
+				return true
+			}
+			cur = c[st.index]
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// hasFieldUnder reports whether a problem is on a field inside field: a
+// problem on a union emptied by cutting out its bad member is not news.
+func hasFieldUnder(problems []FieldError, field string) bool {
+	for _, p := range problems {
+		if rest, ok := strings.CutPrefix(p.Field, field); ok && (strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "[")) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasField(problems []FieldError, field string) bool {

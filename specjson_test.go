@@ -76,7 +76,7 @@ func TestLoadSpecJSONProblems(t *testing.T) {
 		{"unknown top-level field", `{"DomainName":"d","AuthMode":"IAM",` + role + `,"DomainNmae":"x"}`,
 			[]problem{{"DomainNmae", RuleType}}},
 		{"unknown nested field", `{"DomainName":"d","AuthMode":"IAM","DefaultUserSettings":{"ExecutionRoleArn":"` + testRole + `"}}`,
-			[]problem{{"DefaultUserSettings.ExecutionRoleArn", RuleType}}},
+			[]problem{{"DefaultUserSettings.ExecutionRole", RuleRequired}, {"DefaultUserSettings.ExecutionRoleArn", RuleType}}},
 		{"names are case-sensitive", `{"domainName":"d","AuthMode":"IAM",` + role + `}`,
 			[]problem{{"DomainName", RuleRequired}, {"domainName", RuleType}}},
 		{"wrong type", `{"DomainName":"d","AuthMode":"IAM",` + role + `,"SubnetIds":"subnet-1","VpcId":"vpc-1"}`,
@@ -93,7 +93,15 @@ func TestLoadSpecJSONProblems(t *testing.T) {
 			`","CustomFileSystemConfigs":[{"EFSFileSystemConfig":{"FileSystemId":"fs-0123456789abcdef0"},"S3FileSystemConfig":{"S3Uri":"s3://b/p"}}]}}`,
 			[]problem{{"DefaultUserSettings.CustomFileSystemConfigs[0]", RuleType}}},
 		{"every problem with an unknown field", `{"DomainName":"-d","AuthMode":"LDAP","Extra":1}`,
-			[]problem{{"AuthMode", RuleEnum}, {"DefaultUserSettings", RuleRequired}, {"DomainName", RulePattern}, {"Extra", RuleType}}},
+			[]problem{
+				{"AuthMode", RuleEnum}, {"DefaultUserSettings", RuleRequired}, {"DefaultUserSettings.ExecutionRole", RuleRequired},
+				{"DomainName", RulePattern}, {"Extra", RuleType},
+			}},
+		{"cross-field rules with a wrong type", `{"DomainName":"d","AuthMode":"IAM","VpcId":"vpc-1","SubnetIds":{"a":1},"DefaultUserSettings":{"ExecutionRoleArn":"` + testRole + `"}}`,
+			[]problem{
+				{"DefaultUserSettings.ExecutionRole", RuleRequired}, {"DefaultUserSettings.ExecutionRoleArn", RuleType},
+				{"SubnetIds", RuleType},
+			}},
 		{"duplicate tag keys", `{"DomainName":"d","AuthMode":"IAM",` + role + `,"Tags":[{"Key":"a","Value":"1"},{"Key":"b","Value":"2"},{"Key":"a","Value":"3"}]}`,
 			[]problem{{"Tags[2].Key", RuleConflict}}},
 		{"not an object", `["DomainName"]`, []problem{{"", RuleType}}},
@@ -184,14 +192,14 @@ var unionMembers = map[reflect.Type][]reflect.Type{
 // filler sets every field of an SDK struct, walking the Go type and the
 // model shape together, to values the model accepts.
 type filler struct {
-	t       *testing.T
+	t       testing.TB
 	used    map[string]bool       // sample shapes used
 	missing map[string]string     // string shape -> a path that needs a sample
 	structs map[reflect.Type]bool // struct types seen, for IgnoreUnexported
 	leaves  int
 }
 
-func newFiller(t *testing.T) *filler {
+func newFiller(t testing.TB) *filler {
 	return &filler{t: t, used: map[string]bool{}, missing: map[string]string{}, structs: map[reflect.Type]bool{}}
 }
 
@@ -325,7 +333,7 @@ func joinPath(path, name string) string {
 // fullInput returns a CreateDomain request with every field set, found by
 // walking the SDK struct, so a field the SDK adds is covered without
 // touching this test.
-func fullInput(t *testing.T) (*sagemaker.CreateDomainInput, cmp.Option) {
+func fullInput(t testing.TB) (*sagemaker.CreateDomainInput, cmp.Option) {
 	t.Helper()
 	f := newFiller(t)
 	in := new(sagemaker.CreateDomainInput)

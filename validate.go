@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -226,19 +227,35 @@ func displayValue(field, v string) string {
 	if i := strings.IndexByte(name, '['); i >= 0 {
 		name = name[:i]
 	}
-	name = strings.ToLower(name)
 	n := utf8.RuneCountInString(v)
-	// Words in a field name that mark its value as possibly sensitive: KMS
-	// key identifiers, secret ARNs, URLs and URIs (which can carry
-	// credentials or tokens), tokens and passwords.
-	for _, s := range []string{"kms", "secret", "url", "uri", "token", "password"} {
-		if strings.Contains(name, s) {
-			return fmt.Sprintf("[redacted: %d characters]", n)
-		}
+	if sensitiveName(name) {
+		return fmt.Sprintf("[redacted: %d characters]", n)
 	}
 	if n > maxShownRunes {
 		r := []rune(v)
 		return string(r[:keepRunes]) + fmt.Sprintf("...[%d characters]", n)
 	}
 	return v
+}
+
+// sensitiveName reports whether a member name has, as one of the words of
+// its CamelCase, a word that marks a possibly sensitive value: KMS key
+// identifiers, secret ARNs, URLs and URIs (which can carry credentials or
+// tokens), tokens and passwords. S3KmsKeyId and RepositoryUrl are;
+// AppSecurityGroupManagement is not.
+func sensitiveName(name string) bool {
+	for _, w := range []string{"Kms", "Secret", "Url", "Uri", "Token", "Password", "KMS", "URL", "URI"} {
+		for rest := name; ; {
+			i := strings.Index(rest, w)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(w):]
+			after := strings.TrimPrefix(rest, "s") // plural: SecretArns, Urls
+			if r, _ := utf8.DecodeRuneInString(after); after == "" || !unicode.IsLower(r) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -77,20 +77,24 @@ func repeat(n int, f func(i int) string) []string {
 	return out
 }
 
-// TestValidateInput runs every rule kind on top-level and nested fields of
-// a valid request and checks that exactly the expected problems come back.
-func TestValidateInput(t *testing.T) {
+// validateCase changes a valid request (seedInput) and lists the problems
+// that makes.
+type validateCase struct {
+	name   string
+	mutate func(in *sagemaker.CreateDomainInput)
+	want   []problem
+}
+
+// validateCases has every rule kind on top-level and nested fields, and
+// every cross-field rule, each on the seed request.
+func validateCases() []validateCase {
 	long := func(n int) string { return strings.Repeat("a", n) }
 	rstudio := func(in *sagemaker.CreateDomainInput) {
 		in.DomainSettings = &types.DomainSettings{RStudioServerProDomainSettings: &types.RStudioServerProDomainSettings{
 			DomainExecutionRoleArn: aws.String(testRole2),
 		}}
 	}
-	tests := []struct {
-		name   string
-		mutate func(in *sagemaker.CreateDomainInput)
-		want   []problem
-	}{
+	return []validateCase{
 		{"seed is valid", func(*sagemaker.CreateDomainInput) {}, nil},
 
 		// Top-level fields.
@@ -271,7 +275,12 @@ func TestValidateInput(t *testing.T) {
 		}, []problem{{"AppSecurityGroupManagement", RuleConflict}}},
 		{"public RStudio needs no AppSecurityGroupManagement", rstudio, nil},
 	}
-	for _, tc := range tests {
+}
+
+// TestValidateInput runs validateCases and checks that exactly the
+// expected problems come back.
+func TestValidateInput(t *testing.T) {
+	for _, tc := range validateCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			in := seedInput()
 			tc.mutate(in)
@@ -355,6 +364,8 @@ func TestFieldErrorValue(t *testing.T) {
 			in.DefaultUserSettings.CustomPosixUserConfig = &types.CustomPosixUserConfig{Uid: aws.Int64(5), Gid: aws.Int64(2000)}
 		}, "DefaultUserSettings.CustomPosixUserConfig.Uid", "5"},
 		{"missing", func(in *sagemaker.CreateDomainInput) { in.DomainName = nil }, "DomainName", ""},
+		{"enum shown", func(in *sagemaker.CreateDomainInput) { in.AppSecurityGroupManagement = "Nobody" },
+			"AppSecurityGroupManagement", "Nobody"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -378,5 +389,20 @@ func TestFieldErrorValue(t *testing.T) {
 			}
 			t.Fatalf("no problem on %s in %v", tc.field, err)
 		})
+	}
+}
+
+func TestSensitiveName(t *testing.T) {
+	tests := map[string]bool{
+		"KmsKeyId": true, "S3KmsKeyId": true, "HomeEfsFileSystemKmsKeyId": true, "SecretArn": true,
+		"RepositoryUrl": true, "RStudioConnectUrl": true, "S3Uri": true, "DefaultLandingUri": true,
+		"NextToken": true, "URL": true,
+		"AppSecurityGroupManagement": false, "SecurityGroups": false, "ExecutionRole": false,
+		"DomainName": false, "Key": false, "Urls": true, "Urlish": false,
+	}
+	for name, want := range tests {
+		if got := sensitiveName(name); got != want {
+			t.Errorf("sensitiveName(%q) = %v, want %v", name, got, want)
+		}
 	}
 }
