@@ -1,0 +1,269 @@
+package smdomain_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	smithy "github.com/aws/smithy-go"
+
+	"github.com/finegrained/smdomain"
+	"github.com/finegrained/smdomain/smdomaintest"
+)
+
+// faultKinds are the faults of the matrix, each armed on one operation.
+var faultKinds = []struct {
+	name string
+	arm  func(srv *smdomaintest.Server, op string)
+}{
+	{"throttle3", func(srv *smdomaintest.Server, op string) { srv.Throttle(op, 3) }},
+	{"fail500x2", func(srv *smdomaintest.Server, op string) { srv.Fail(op, 2) }},
+	{"cut", func(srv *smdomaintest.Server, op string) { srv.CutConnection(op, 1) }},
+	{"lose", func(srv *smdomaintest.Server, op string) { srv.LoseResponse(op, 1) }},
+}
+
+// logFault is the Call.Fault each kind is recorded with.
+var logFault = map[string]string{"throttle3": "throttle", "fail500x2": "fail", "cut": "cut", "lose": "lose"}
+
+func disarm(srv *smdomaintest.Server, op string) {
+	srv.Throttle(op, 0)
+	srv.Fail(op, 0)
+	srv.CutConnection(op, 0)
+	srv.LoseResponse(op, 0)
+}
+
+// faultScenario is one thing a user does, from a prepared state, and the
+// state it must end in.
+type faultScenario struct {
+	name string
+	// ops are the operations the scenario calls, so the ones a fault can
+	// be armed on.
+	ops     []string
+	prepare func(t *testing.T, e *env) string // returns the domain ID, if any
+	run     func(t testing.TB, ctx context.Context, c *smdomain.Client) error
+	// converged checks the end state.
+	converged func(t *testing.T, e *env, id string)
+}
+
+const faultName = "faulty"
+
+// faultSpec is the spec the Ensure scenarios converge to: against the
+// prepared domain it changes the users' security groups, changes one tag,
+// adds one and removes one.
+func faultSpec(t testing.TB) *smdomain.Spec {
+	return mustSpec(t, faultName,
+		smdomain.WithVPC("vpc-0abc1234def567890", "subnet-0abc1234def567890"),
+		smdomain.WithExecutionRole(testRole),
+		smdomain.WithSecurityGroups("sg-0fff1234def567890"),
+		smdomain.WithTags(map[string]string{"Environment": "Production", "Team": "Data"}))
+}
+
+// ensureConverged checks that exactly one domain exists, that it is
+// InService, and that a fresh Client's Plan has nothing to do.
+func ensureConverged(t *testing.T, e *env, prepared string) {
+	t.Helper()
+	ids := e.srv.DomainIDs()
+	if len(ids) != 1 {
+		t.Fatalf("domains %v, want exactly one", ids)
+	}
+	if prepared != "" && ids[0] != prepared {
+		t.Errorf("domain %s, want the prepared %s kept", ids[0], prepared)
+	}
+	p, err := e.newClient().Plan(context.Background(), faultSpec(t))
+	if err != nil {
+		t.Fatalf("Plan after convergence: %v", err)
+	}
+	if p.Action != smdomain.PlanNoOp || p.Status != string(types.DomainStatusInService) {
+		t.Errorf("Plan after convergence: %s, status %s, want no-op InService:\n%s", p.Action, p.Status, p)
+	}
+}
+
+var faultScenarios = []faultScenario{
+	{
+		name: "create",
+		ops:  []string{"ListDomains", "GetCallerIdentity", "CreateDomain", "DescribeDomain"},
+		prepare: func(*testing.T, *env) string {
+			return ""
+		},
+		run: func(t testing.TB, ctx context.Context, c *smdomain.Client) error {
+			_, err := c.Ensure(ctx, faultSpec(t))
+			return err
+		},
+		converged: ensureConverged,
+	},
+	{
+		name: "update",
+		ops:  []string{"ListDomains", "DescribeDomain", "ListTags", "GetCallerIdentity", "UpdateDomain", "AddTags", "DeleteTags"},
+		prepare: func(t *testing.T, e *env) string {
+			return mustEnsure(t, e.newClient(), mustSpec(t, faultName, seedOptions()...)).Domain.ID
+		},
+		run: func(t testing.TB, ctx context.Context, c *smdomain.Client) error {
+			_, err := c.Ensure(ctx, faultSpec(t))
+			return err
+		},
+		converged: ensureConverged,
+	},
+	{
+		name: "delete",
+		ops:  []string{"ListDomains", "DescribeDomain", "DeleteDomain"},
+		prepare: func(t *testing.T, e *env) string {
+			return mustEnsure(t, e.newClient(), mustSpec(t, faultName, seedOptions()...)).Domain.ID
+		},
+		run: func(_ testing.TB, ctx context.Context, c *smdomain.Client) error {
+			_, err := c.Delete(ctx, faultName, smdomain.WithDeleteHomeEFS())
+			return err
+		},
+		converged: func(t *testing.T, e *env, id string) {
+			t.Helper()
+			if ids := e.srv.DomainIDs(); len(ids) != 0 {
+				t.Errorf("domains after Delete: %v, want none", ids)
+			}
+			if p, ok := e.srv.RetentionPolicy(id); !ok || p != types.RetentionTypeDelete {
+				t.Errorf("retention policy %q (accepted %v), want Delete", p, ok)
+			}
+		},
+	},
+}
+
+// faultOps are the operations of the matrix.
+var faultOps = []string{"ListDomains", "DescribeDomain", "CreateDomain", "UpdateDomain", "AddTags",
+	"DeleteTags", "ListTags", "DeleteDomain", "GetCallerIdentity"}
+
+// TestFaultMatrix arms each fault on each operation and runs every
+// scenario (Ensure create, Ensure update, Delete) that calls the
+// operation, with a fresh Client, on an emulator whose transitions take
+// minutes of virtual time. Each run must either converge (exactly one
+// domain, in the spec's state; none after Delete) or fail with the SDK's
+// typed error for the operation (a *smithy.OperationError naming it) and
+// leave a state from which the same call, without faults and from another
+// fresh Client, converges. No run may create a second domain. The outcome
+// of each cell is logged at the end (go test -v -run TestFaultMatrix).
+func TestFaultMatrix(t *testing.T) {
+	var (
+		mu       sync.Mutex
+		outcomes = map[string]string{}
+	)
+	for _, op := range faultOps {
+		t.Run(op, func(t *testing.T) {
+			for _, fk := range faultKinds {
+				t.Run(fk.name, func(t *testing.T) {
+					for _, sc := range faultScenarios {
+						if !slices.Contains(sc.ops, op) {
+							continue
+						}
+						t.Run(sc.name, func(t *testing.T) {
+							outcome := runFaultCell(t, op, fk.arm, logFault[fk.name], sc)
+							mu.Lock()
+							outcomes[fmt.Sprintf("%-17s %-9s %-6s", op, fk.name, sc.name)] = outcome
+							mu.Unlock()
+						})
+					}
+				})
+			}
+		})
+	}
+	keys := make([]string, 0, len(outcomes))
+	for k := range outcomes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "\n%s %s", k, outcomes[k])
+	}
+	t.Logf("fault matrix (operation, fault, scenario, outcome):%s", b.String())
+}
+
+// runFaultCell runs one cell and returns its outcome: "converged" or
+// "error, then converged".
+func runFaultCell(t *testing.T, op string, arm func(*smdomaintest.Server, string), logged string, sc faultScenario) string {
+	t.Helper()
+	ctx := context.Background()
+	e := newEnv(t)
+	id := sc.prepare(t, e)
+	e.srv.ResetCalls()
+	arm(e.srv, op)
+	err := sc.run(t, ctx, e.newClient())
+	met := slices.ContainsFunc(e.srv.Calls(), func(c smdomaintest.Call) bool {
+		return c.Operation == op && c.Fault == logged
+	})
+	if !met {
+		t.Fatalf("the %s fault on %s was never met (calls: %v)", logged, op, e.ops())
+	}
+	disarm(e.srv, op)
+	if n := e.count("CreateDomain"); n > 0 && len(e.srv.DomainIDs()) > 1 {
+		t.Fatalf("%d CreateDomain calls left domains %v", n, e.srv.DomainIDs())
+	}
+	outcome := "converged"
+	if err != nil {
+		outcome = "error, then converged"
+		var oe *smithy.OperationError
+		if !errors.As(err, &oe) {
+			t.Fatalf("error %v (%T) is not the SDK's typed *smithy.OperationError", err, err)
+		}
+		if oe.Operation() != op {
+			t.Errorf("error from %s/%s, want the faulty %s: %v", oe.Service(), oe.Operation(), op, err)
+		}
+		t.Logf("first run: %v", err)
+		if err := sc.run(t, ctx, e.newClient()); err != nil {
+			t.Fatalf("run without faults after the error: %v", err)
+		}
+	}
+	sc.converged(t, e, id)
+	return outcome
+}
+
+// TestFaultCancelAtEachPollOfCreate cancels an Ensure that creates a domain
+// at its first poll, its second, and so on to the last, and checks that a
+// fresh Client's Ensure then finishes the job without a second
+// CreateDomain.
+func TestFaultCancelAtEachPollOfCreate(t *testing.T) {
+	// The jitter is pinned so that every run has the same polls.
+	pinned := smdomain.WithWaitOptions(func(o *smdomain.DomainInServiceWaiterOptions) {
+		o.Jitter = func() float64 { return 0.5 }
+	})
+	spec := mustSpec(t, "cancelled", seedOptions()...)
+	probe := newEnv(t, pinned)
+	mustEnsure(t, probe.client, spec)
+	polls := probe.count("DescribeDomain")
+	if polls < 3 {
+		t.Fatalf("a create made %d polls; the test needs several", polls)
+	}
+	for k := 1; k <= polls; k++ {
+		t.Run(fmt.Sprintf("poll%d", k), func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			e := newEnv(t, pinned, smdomain.WithWaitOptions(func(o *smdomain.DomainInServiceWaiterOptions) {
+				o.Progress = func(p smdomain.WaitProgress) {
+					if p.Attempt == k {
+						cancel()
+					}
+				}
+			}))
+			_, err := e.client.Ensure(ctx, spec)
+			switch {
+			case k < polls && !errors.Is(err, context.Canceled):
+				t.Fatalf("Ensure cancelled at poll %d of %d: %v, want context.Canceled", k, polls, err)
+			case k == polls && err != nil:
+				// The last poll saw InService: the wait is over whatever ctx says.
+				t.Fatalf("Ensure cancelled at its last poll: %v, want success", err)
+			}
+			res := mustEnsure(t, e.newClient(), spec)
+			if res.Action != smdomain.ActionUnchanged || res.Domain.Status != string(types.DomainStatusInService) {
+				t.Errorf("fresh Ensure: %q %s, want unchanged InService", res.Action, res.Domain.Status)
+			}
+			if n := e.count("CreateDomain"); n != 1 {
+				t.Errorf("CreateDomain calls = %d, want 1", n)
+			}
+			if ids := e.srv.DomainIDs(); len(ids) != 1 {
+				t.Errorf("domains %v, want one", ids)
+			}
+		})
+	}
+}
