@@ -47,9 +47,10 @@ const (
 // (its last path element) has one of the words Kms, Secret, Url, Uri, Token
 // or Password (or KMS, URL, URI) in its CamelCase (KmsKeyId, S3KmsKeyId,
 // SecretArn, RepositoryUrl, S3Uri, DefaultLandingUri, ...; not
-// AppSecurityGroupManagement), and any other value longer than 80 characters is cut to its
-// first 64 followed by "...[N characters]". Value is empty for missing
-// fields and for count problems (Detail gives the count).
+// AppSecurityGroupManagement), and any other value longer than 80
+// characters is cut to its first 64 followed by "...[N characters]". Value
+// is empty for missing fields and for count problems (Detail gives the
+// count).
 type FieldError struct {
 	// Field is the dotted path of the field, e.g.
 	// "DefaultUserSettings.SecurityGroups[5]".
