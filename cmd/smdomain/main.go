@@ -7,7 +7,12 @@
 //
 // Commands:
 //
+//	plan       show what apply would change (exit 0: nothing, 2: changes, 1: error)
+//	apply      create or update a domain from a JSON spec and wait until it is InService
+//	get        show a domain by name (-o json for scripts)
+//	delete     delete a domain by name and wait until it is gone (home EFS retained)
 //	emulator   serve an in-process SageMaker and STS on a loopback address
+//	demo       run a domain's whole life against an in-process emulator (no AWS account)
 //
 // Run "smdomain <command> --help" for a command's flags. Exit status is 0
 // on success, 1 when the command fails and 2 on a usage error.
@@ -39,7 +44,12 @@ type command struct {
 // commands returns the subcommands in the order help lists them.
 func commands() []command {
 	return []command{
+		{name: "plan", summary: "show what apply would change (exit 0: nothing, 2: changes, 1: error)", run: runPlan},
+		{name: "apply", summary: "create or update a domain from a JSON spec and wait until it is InService", run: runApply},
+		{name: "get", summary: "show a domain by name (-o json for scripts)", run: runGet},
+		{name: "delete", summary: "delete a domain by name and wait until it is gone (home EFS retained)", run: runDelete},
 		{name: "emulator", summary: "serve an in-process SageMaker and STS on a loopback address", run: runEmulator},
+		{name: "demo", summary: "run a domain's whole life against an in-process emulator (no AWS account)", run: runDemo},
 	}
 }
 

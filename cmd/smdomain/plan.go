@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/finegrained/smdomain"
+)
+
+// exitChanges is plan's status when Ensure would change something, so a
+// pipeline can gate on it; errors are exitFail, never 2.
+const exitChanges = 2
+
+func planUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: smdomain plan -f domain.json [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Shows what apply would do, field by field, and changes nothing. domain.json is")
+	fmt.Fprintln(w, "the JSON that `aws sagemaker create-domain --cli-input-json` takes; -f - reads")
+	fmt.Fprintln(w, "standard input. Fields the file leaves out are not managed.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Exit status: 0 nothing to do, 2 changes to make (including changes that need")
+	fmt.Fprintln(w, "a new domain, which apply refuses), 1 on any error, including a bad flag.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Flags:")
+}
+
+// runPlan is the plan command.
+func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	const prog = "smdomain plan"
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	var (
+		aws    awsFlags
+		cl     clientFlags
+		file   string
+		output string
+	)
+	fs.StringVar(&file, "f", "", "spec file (create-domain --cli-input-json form); - for standard input")
+	fs.StringVar(&output, "o", "text", "output format: text or json")
+	aws.register(fs)
+	cl.registerCrossAccount(fs)
+	pos, code := parseArgs(fs, args, planUsage, stdout, stderr, exitFail)
+	if code >= 0 {
+		return code
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected arguments %q (the spec file goes after -f)\n", prog, pos)
+		return exitFail
+	}
+	if output != "text" && output != "json" {
+		fmt.Fprintf(stderr, "%s: -o %q: want text or json\n", prog, output)
+		return exitFail
+	}
+	spec, err := loadSpec(file)
+	if err != nil {
+		printError(stderr, prog+": "+displayName(file), err)
+		return exitFail
+	}
+	cfg, err := aws.load(ctx)
+	if err != nil {
+		printError(stderr, prog, err)
+		return exitFail
+	}
+	client := smdomain.NewFromConfig(cfg, cl.options()...)
+	return planSpec(ctx, client, spec, output, stdout, stderr)
+}
+
+// planSpec prints the plan for spec and returns plan's exit status.
+func planSpec(ctx context.Context, client *smdomain.Client, spec *smdomain.Spec, output string, stdout, stderr io.Writer) int {
+	const prog = "smdomain plan"
+	plan, err := client.Plan(ctx, spec)
+	if err != nil {
+		printError(stderr, prog, err)
+		return exitFail
+	}
+	if output == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(plan); err != nil {
+			printError(stderr, prog, err)
+			return exitFail
+		}
+	} else {
+		fmt.Fprint(stdout, plan)
+	}
+	switch plan.Action {
+	case smdomain.PlanNoOp:
+		return exitOK
+	case smdomain.PlanReplaceRequired:
+		fmt.Fprintf(stderr, "%s: %d change(s) need a new domain; apply will refuse them and change nothing\n", prog, len(plan.Replacements()))
+	}
+	return exitChanges
+}
