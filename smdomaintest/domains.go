@@ -128,11 +128,12 @@ func (e *Emulator) createDomain(req *request) (any, *apiError) {
 		DefaultSpaceSettings:       wire.Clone(in.DefaultSpaceSettings),
 		DomainSettings:             wire.Clone(in.DomainSettings),
 		HomeEfsFileSystemCreation:  in.HomeEfsFileSystemCreation,
-		HomeEfsFileSystemKmsKeyId:  in.HomeEfsFileSystemKmsKeyId,
-		KmsKeyId:                   in.KmsKeyId,
-		SubnetIds:                  slices.Clone(in.SubnetIds),
-		VpcId:                      in.VpcId,
-		TagPropagation:             in.TagPropagation,
+		//lint:ignore SA1019 the service still accepts and reports this deprecated member
+		HomeEfsFileSystemKmsKeyId: in.HomeEfsFileSystemKmsKeyId,
+		KmsKeyId:                  in.KmsKeyId,
+		SubnetIds:                 slices.Clone(in.SubnetIds),
+		VpcId:                     in.VpcId,
+		TagPropagation:            in.TagPropagation,
 	}
 	fillDefaults(out, req.partition, e.opts.account)
 	e.seq++
