@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -553,4 +554,42 @@ func ExampleClient_Ensure_waitTimeout() {
 	// Output:
 	// timed out: true
 	// unchanged InService
+}
+
+// Against a real account, the configuration comes from the usual places:
+// AWS_REGION, AWS_PROFILE and the other AWS_* variables, the shared config
+// and credentials files, SSO, or an instance or task role. This example is
+// compiled but not run, since it needs an account.
+func Example_awsAccount() {
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("us-east-1"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	client := smdomain.NewFromConfig(cfg, smdomain.WithMaxWait(45*time.Minute))
+
+	spec, err := smdomain.NewSpec("my-sagemaker-domain",
+		smdomain.WithAuthMode(types.AuthModeIam),
+		smdomain.WithVPC("vpc-0abc1234def567890", "subnet-0abc1234def567890", "subnet-0def1234abc567890"),
+		smdomain.WithExecutionRole("arn:aws:iam::123456789012:role/SageMakerExecutionRole"),
+		smdomain.WithSecurityGroups("sg-0abc1234def567890"),
+		smdomain.WithTags(map[string]string{"Environment": "Development", "Project": "MachineLearning"}),
+	)
+	if err != nil {
+		fmt.Println(err) // every problem at once; nothing was sent
+		return
+	}
+	plan, err := client.Plan(ctx, spec)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(plan)
+	res, err := client.Ensure(ctx, spec)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Action, res.Domain.ID, res.Domain.URL)
 }
