@@ -192,7 +192,7 @@ func TestNewSpecTagsManagement(t *testing.T) {
 	}
 }
 
-func TestWithDomainID(t *testing.T) {
+func TestNewSpecWithDomainID(t *testing.T) {
 	tests := []struct {
 		id      string
 		wantErr bool

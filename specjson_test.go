@@ -352,7 +352,7 @@ func fullInput(t testing.TB) (*sagemaker.CreateDomainInput, cmp.Option) {
 	return in, f.ignoreUnexported()
 }
 
-func TestRoundTripEveryField(t *testing.T) {
+func TestSpecRoundTripEveryField(t *testing.T) {
 	in, ignore := fullInput(t)
 	if t.Failed() {
 		t.FailNow()
@@ -425,9 +425,9 @@ func TestRoundTripEveryField(t *testing.T) {
 	}
 }
 
-// TestRoundTripSorted checks that a spec's JSON does not depend on the
+// TestSpecRoundTripSorted checks that a spec's JSON does not depend on the
 // order tags were given in.
-func TestRoundTripSorted(t *testing.T) {
+func TestSpecRoundTripSorted(t *testing.T) {
 	a := mustSpec(t)(LoadSpecJSON(strings.NewReader(seedJSON)))
 	opts := seedOptions()
 	slices.Reverse(opts)

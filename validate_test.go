@@ -333,8 +333,8 @@ func TestValidateAllAtOnce(t *testing.T) {
 	}
 }
 
-// TestFieldErrorValue checks which values are shown, cut or redacted.
-func TestFieldErrorValue(t *testing.T) {
+// TestValidateFieldErrorValue checks which values are shown, cut or redacted.
+func TestValidateFieldErrorValue(t *testing.T) {
 	longRole := "arn:aws:iam::123456789012:role/" + strings.Repeat("r", 100) + " x"
 	tests := []struct {
 		name   string
@@ -392,7 +392,7 @@ func TestFieldErrorValue(t *testing.T) {
 	}
 }
 
-func TestSensitiveName(t *testing.T) {
+func TestValidateSensitiveName(t *testing.T) {
 	tests := map[string]bool{
 		"KmsKeyId": true, "S3KmsKeyId": true, "HomeEfsFileSystemKmsKeyId": true, "SecretArn": true,
 		"RepositoryUrl": true, "RStudioConnectUrl": true, "S3Uri": true, "DefaultLandingUri": true,
