@@ -1,0 +1,491 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+
+	"github.com/finegrained/smdomain/smdomaintest"
+)
+
+// binary is the smdomain command built once for the tests in this file,
+// which run it as a user would: a separate process, flags, environment,
+// standard input, exit status.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "smdomain-cli-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "smdomain")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build smdomain:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// cli runs the binary against one emulator, with an environment that has
+// nothing from the machine's own AWS configuration.
+type cli struct {
+	t   *testing.T
+	srv *smdomaintest.Server
+	env []string
+}
+
+func newCLI(t *testing.T, opts ...smdomaintest.Option) *cli {
+	t.Helper()
+	// The emulator runs on the real clock here; its delays are zero (the
+	// default), so every wait ends at its first poll.
+	srv := smdomaintest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	home := t.TempDir()
+	return &cli{t: t, srv: srv, env: []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + home,
+		"AWS_CONFIG_FILE=" + filepath.Join(home, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
+		"AWS_EC2_METADATA_DISABLED=true",
+		"AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
+		"AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+		"AWS_REGION=us-east-1",
+	}}
+}
+
+type outcome struct {
+	stdout, stderr string
+	code           int
+}
+
+// run runs smdomain with args and --endpoint-url pointing at the emulator.
+func (c *cli) run(stdin string, args ...string) outcome {
+	c.t.Helper()
+	return c.runEnv(c.env, stdin, append(args, "--endpoint-url", c.srv.URL)...)
+}
+
+func (c *cli) runEnv(env []string, stdin string, args ...string) outcome {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Env = env
+	cmd.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			c.t.Fatalf("smdomain %v: %v", args, err)
+		}
+		code = ee.ExitCode()
+	}
+	return outcome{stdout: stdout.String(), stderr: stderr.String(), code: code}
+}
+
+func (c *cli) writeFile(name, content string) string {
+	c.t.Helper()
+	p := filepath.Join(c.t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+	return p
+}
+
+// writes returns the write operations in the emulator's call log.
+func (c *cli) writes() []string {
+	var out []string
+	for _, call := range c.srv.Calls() {
+		switch call.Operation {
+		case "CreateDomain", "UpdateDomain", "DeleteDomain", "AddTags", "DeleteTags":
+			out = append(out, call.Operation)
+		}
+	}
+	return out
+}
+
+func want(t *testing.T, step string, got outcome, code int, stdout, stderr []string) {
+	t.Helper()
+	if got.code != code {
+		t.Fatalf("%s: exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", step, got.code, code, got.stdout, got.stderr)
+	}
+	for _, s := range stdout {
+		if !strings.Contains(got.stdout, s) {
+			t.Errorf("%s: stdout lacks %q:\n%s", step, s, got.stdout)
+		}
+	}
+	for _, s := range stderr {
+		if !strings.Contains(got.stderr, s) {
+			t.Errorf("%s: stderr lacks %q:\n%s", step, s, got.stderr)
+		}
+	}
+}
+
+// seedJSON is the seed program's domain in create-domain --cli-input-json form.
+const seedJSON = `{
+  "DomainName": "ml-platform",
+  "AuthMode": "IAM",
+  "VpcId": "vpc-0abc1234def567890",
+  "SubnetIds": ["subnet-0abc1234def567890"],
+  "DefaultUserSettings": {
+    "ExecutionRole": "arn:aws:iam::123456789012:role/SageMakerExecutionRole",
+    "SecurityGroups": ["sg-0abc1234def567890"]
+  },
+  "Tags": [
+    {"Key": "Environment", "Value": "Development"},
+    {"Key": "Project", "Value": "MachineLearning"}
+  ]
+}`
+
+// changedJSON adds a security group and keeps traffic in the VPC.
+var changedJSON = strings.NewReplacer(
+	`"AuthMode": "IAM",`, `"AuthMode": "IAM", "AppNetworkAccessType": "VpcOnly",`,
+	`["sg-0abc1234def567890"]`, `["sg-0abc1234def567890", "sg-0fed9876cba543210"]`,
+).Replace(seedJSON)
+
+func TestCLILifecycle(t *testing.T) {
+	c := newCLI(t)
+	file := c.writeFile("domain.json", seedJSON)
+
+	got := c.run("", "plan", "-f", file)
+	want(t, "plan before create", got, 2, []string{`domain "ml-platform" in 123456789012/us-east-1: create`, `+ VpcId: "vpc-0abc1234def567890"`, `+ Tags.Project: "MachineLearning"`}, nil)
+	if w := c.writes(); len(w) != 0 {
+		t.Fatalf("plan wrote: %v", w)
+	}
+
+	got = c.run("", "apply", "-f", file)
+	want(t, "apply (create)", got, 0, []string{`domain "ml-platform" created: d-`, "InService", "Studio URL: https://d-"}, []string{"smdomain apply: waiting for d-", "InService"})
+	if ids := c.srv.DomainIDs(); len(ids) != 1 {
+		t.Fatalf("domains after apply: %v, want 1", ids)
+	}
+	id := c.srv.DomainIDs()[0]
+
+	got = c.run("", "plan", "-f", file)
+	want(t, "plan after create", got, 0, []string{`domain "ml-platform" (` + id + `) in 123456789012/us-east-1: no-op`}, nil)
+
+	c.srv.ResetCalls()
+	got = c.run("", "apply", "-f", file)
+	want(t, "apply again", got, 0, []string{`domain "ml-platform" unchanged`}, nil)
+	if w := c.writes(); len(w) != 0 {
+		t.Errorf("second apply wrote: %v", w)
+	}
+
+	// The changed spec comes on standard input.
+	got = c.run(changedJSON, "plan", "-f", "-")
+	want(t, "plan update", got, 2, []string{
+		"update, 2 changes",
+		`~ AppNetworkAccessType: "PublicInternetOnly" -> "VpcOnly"`,
+		`~ DefaultUserSettings.SecurityGroups: ["sg-0abc1234def567890"] -> ["sg-0abc1234def567890","sg-0fed9876cba543210"]`,
+	}, nil)
+
+	c.srv.ResetCalls()
+	got = c.run(changedJSON, "apply", "-f", "-")
+	want(t, "apply update", got, 0, []string{`domain "ml-platform" updated: ` + id}, []string{"waiting for " + id})
+	if diff := slices.Compare(c.writes(), []string{"UpdateDomain"}); diff != 0 {
+		t.Errorf("update writes: %v, want one UpdateDomain", c.writes())
+	}
+
+	got = c.run("", "get", "ml-platform", "-o", "json")
+	want(t, "get -o json", got, 0, nil, nil)
+	var desc struct {
+		DomainId, DomainName, Status, AppNetworkAccessType, Url, CreationTime string
+		DefaultUserSettings                                                   struct{ SecurityGroups []string }
+	}
+	if err := json.Unmarshal([]byte(got.stdout), &desc); err != nil {
+		t.Fatalf("get -o json: %v\n%s", err, got.stdout)
+	}
+	if desc.DomainId != id || desc.DomainName != "ml-platform" || desc.Status != "InService" || desc.AppNetworkAccessType != "VpcOnly" ||
+		!strings.HasPrefix(desc.Url, "https://"+id) || len(desc.DefaultUserSettings.SecurityGroups) != 2 {
+		t.Errorf("get -o json: %+v", desc)
+	}
+	if _, err := time.Parse(time.RFC3339, desc.CreationTime); err != nil {
+		t.Errorf("CreationTime %q: %v", desc.CreationTime, err)
+	}
+
+	got = c.run("", "get", "ml-platform")
+	want(t, "get", got, 0, []string{"ID:", id, "Status:", "InService", "AppNetworkAccessType:", "VpcOnly", "Home EFS:", "fs-"}, nil)
+
+	got = c.run("", "delete", "ml-platform")
+	want(t, "delete", got, 0, []string{`domain "ml-platform" deleted`, "retained"}, []string{"smdomain delete: waiting for " + id})
+	if p, ok := c.srv.RetentionPolicy(id); !ok || p != types.RetentionTypeRetain {
+		t.Errorf("retention policy sent: %q (%v), want Retain", p, ok)
+	}
+
+	got = c.run("", "get", "ml-platform")
+	want(t, "get after delete", got, 1, nil, []string{"not found"})
+	if got.stdout != "" {
+		t.Errorf("get after delete printed %q on stdout", got.stdout)
+	}
+
+	got = c.run("", "delete", "ml-platform")
+	want(t, "delete again", got, 0, []string{"nothing to delete"}, nil)
+}
+
+func TestCLIDeleteEFS(t *testing.T) {
+	c := newCLI(t)
+	want(t, "apply", c.run(seedJSON, "apply", "-f", "-"), 0, nil, nil)
+	id := c.srv.DomainIDs()[0]
+	want(t, "delete --delete-efs", c.run("", "delete", "--delete-efs", "ml-platform"), 0, []string{"deleted"}, nil)
+	if p, _ := c.srv.RetentionPolicy(id); p != types.RetentionTypeDelete {
+		t.Errorf("retention policy sent: %q, want Delete", p)
+	}
+}
+
+// A bad spec prints every problem, exits 1, and sends nothing.
+func TestCLIBadSpec(t *testing.T) {
+	bad := `{
+  "DomainName": "ml platform",
+  "AuthMode": "IAM",
+  "AppNetworkAccessType": "VpcOnly",
+  "DefaultUserSettings": {
+    "SecurityGroups": ["sg-1", "sg-2", "sg-3", "sg-4", "sg-5", "sg-6"]
+  },
+  "Tags": [{"Key": "aws:owner", "Value": "me"}]
+}`
+	// NewSpec's problems for this document, one line each.
+	problems := []string{
+		"DomainName", "DefaultUserSettings.SecurityGroups", "DefaultUserSettings.ExecutionRole",
+		"VpcId", "SubnetIds", "Tags[0].Key",
+	}
+	for _, cmd := range []string{"plan", "apply"} {
+		t.Run(cmd, func(t *testing.T) {
+			c := newCLI(t)
+			file := c.writeFile("bad.json", bad)
+			got := c.run("", cmd, "-f", file)
+			want(t, cmd, got, 1, nil, []string{file + ": invalid spec, 6 problems (nothing was sent):"})
+			lines := strings.Split(strings.TrimSpace(got.stderr), "\n")
+			if len(lines) != 1+len(problems) {
+				t.Errorf("stderr has %d lines, want a header and %d problems:\n%s", len(lines), len(problems), got.stderr)
+			}
+			for _, p := range problems {
+				if !regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(p) + `[: ]`).MatchString(got.stderr) {
+					t.Errorf("stderr lacks a line for %s:\n%s", p, got.stderr)
+				}
+			}
+			if got.stdout != "" {
+				t.Errorf("stdout: %q, want nothing", got.stdout)
+			}
+			if calls := c.srv.Calls(); len(calls) != 0 {
+				t.Errorf("the emulator was called %d times, want 0 (first: %s)", len(calls), calls[0].Operation)
+			}
+		})
+	}
+
+	t.Run("not JSON", func(t *testing.T) {
+		c := newCLI(t)
+		want(t, "plan", c.run("{", "plan", "-f", "-"), 1, nil, []string{"smdomain plan: standard input:"})
+		if calls := c.srv.Calls(); len(calls) != 0 {
+			t.Errorf("the emulator was called %d times, want 0", len(calls))
+		}
+	})
+	t.Run("missing file", func(t *testing.T) {
+		c := newCLI(t)
+		want(t, "plan", c.run("", "plan", "-f", filepath.Join(t.TempDir(), "nope.json")), 1, nil, []string{"nope.json"})
+	})
+}
+
+// A change that needs a new domain: plan says so (status 2, "!"), apply
+// refuses with status 1 and writes nothing.
+func TestCLIReplaceRequired(t *testing.T) {
+	c := newCLI(t)
+	want(t, "apply", c.run(seedJSON, "apply", "-f", "-"), 0, nil, nil)
+	sso := strings.Replace(seedJSON, `"AuthMode": "IAM"`, `"AuthMode": "SSO"`, 1)
+
+	got := c.run(sso, "plan", "-f", "-")
+	want(t, "plan", got, 2, []string{"replace-required", `! AuthMode: "IAM" -> "SSO"`}, []string{"apply will refuse"})
+
+	c.srv.ResetCalls()
+	got = c.run(sso, "apply", "-f", "-")
+	want(t, "apply", got, 1, nil, []string{"AuthMode", "nothing was changed"})
+	if w := c.writes(); len(w) != 0 {
+		t.Errorf("apply wrote %v", w)
+	}
+}
+
+// Usage errors of plan are status 1, so a pipeline never takes them for
+// changes (2).
+func TestCLIPlanUsageErrors(t *testing.T) {
+	c := newCLI(t)
+	for _, args := range [][]string{
+		{"plan"},
+		{"plan", "--no-such-flag"},
+		{"plan", "-f", "-", "extra"},
+		{"plan", "-f", "-", "-o", "yaml"},
+	} {
+		got := c.run(seedJSON, args...)
+		if got.code != 1 {
+			t.Errorf("%v: exit status %d, want 1\n%s", args, got.code, got.stderr)
+		}
+	}
+	if calls := c.srv.Calls(); len(calls) != 0 {
+		t.Errorf("the emulator was called %d times, want 0", len(calls))
+	}
+}
+
+func TestCLIHelp(t *testing.T) {
+	c := newCLI(t)
+	for _, cmd := range []string{"plan", "apply", "get", "delete", "emulator", "demo"} {
+		for _, flag := range []string{"--help", "-h"} {
+			got := c.runEnv(c.env, "", cmd, flag)
+			want(t, cmd+" "+flag, got, 0, []string{"Usage: smdomain " + cmd}, nil)
+		}
+	}
+	got := c.runEnv(c.env, "", "--help")
+	want(t, "--help", got, 0, []string{"plan", "apply", "get", "delete", "emulator", "demo"}, nil)
+	for _, cmd := range []string{"plan", "apply", "get", "delete"} {
+		got := c.runEnv(c.env, "", cmd, "--help")
+		want(t, cmd+" --help", got, 0, []string{"-region", "-profile", "-endpoint-url", "-allow-insecure-endpoint"}, nil)
+	}
+}
+
+// Plain http to a host that is not loopback is refused before anything is
+// sent, whether it comes from the flag or the environment.
+func TestCLIInsecureEndpoint(t *testing.T) {
+	c := newCLI(t)
+	for _, tc := range []struct {
+		name string
+		env  []string
+		args []string
+	}{
+		{"flag", c.env, []string{"get", "ml", "--endpoint-url", "http://192.0.2.10:4599"}},
+		{"AWS_ENDPOINT_URL", append(slices.Clone(c.env), "AWS_ENDPOINT_URL=http://sagemaker.example.com"), []string{"get", "ml"}},
+		{"AWS_ENDPOINT_URL_SAGEMAKER", append(slices.Clone(c.env), "AWS_ENDPOINT_URL_SAGEMAKER=http://10.1.2.3"), []string{"delete", "ml"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := c.runEnv(tc.env, "", tc.args...)
+			want(t, tc.name, got, 1, nil, []string{"--allow-insecure-endpoint"})
+		})
+	}
+	got := c.runEnv(c.env, seedJSON, "plan", "-f", "-", "--endpoint-url", "ftp://127.0.0.1")
+	want(t, "ftp", got, 1, nil, []string{"scheme"})
+}
+
+func TestCheckEndpoint(t *testing.T) {
+	for _, tc := range []struct {
+		url   string
+		allow bool
+		ok    bool
+	}{
+		{"https://api.sagemaker.us-east-1.amazonaws.com", false, true},
+		{"http://127.0.0.1:4599", false, true},
+		{"http://127.1.2.3:4599", false, true},
+		{"http://localhost:4599", false, true},
+		{"http://[::1]:4599", false, true},
+		{"http://10.0.0.5:4599", false, false},
+		{"http://10.0.0.5:4599", true, true},
+		{"http://emulator.internal", false, false},
+		{"ftp://127.0.0.1", true, false},
+		{"127.0.0.1:4599", false, false},
+		{"", false, false},
+	} {
+		err := checkEndpoint("--endpoint-url", tc.url, tc.allow)
+		if (err == nil) != tc.ok {
+			t.Errorf("checkEndpoint(%q, allow=%v) = %v, want ok=%v", tc.url, tc.allow, err, tc.ok)
+		}
+	}
+}
+
+func TestCLINoRegion(t *testing.T) {
+	c := newCLI(t)
+	env := slices.DeleteFunc(slices.Clone(c.env), func(s string) bool { return strings.HasPrefix(s, "AWS_REGION=") })
+	got := c.runEnv(env, seedJSON, "plan", "-f", "-", "--endpoint-url", c.srv.URL)
+	want(t, "plan", got, 1, nil, []string{"no AWS region"})
+	got = c.runEnv(env, seedJSON, "plan", "-f", "-", "--endpoint-url", c.srv.URL, "--region", "us-east-1")
+	want(t, "plan --region", got, 2, []string{"create"}, nil)
+}
+
+func TestCLIDemo(t *testing.T) {
+	c := newCLI(t)
+	got := c.runEnv(c.env, "", "demo")
+	want(t, "demo", got, 0, []string{
+		": create", "created: d-", ": no-op", "update, 2 changes", "updated: d-", "AppNetworkAccessType:  VpcOnly",
+		`domain "ml-platform" deleted`, "retained",
+	}, nil)
+	if got.stderr != "" {
+		t.Errorf("demo stderr: %q", got.stderr)
+	}
+}
+
+// A new user following the README: the emulator command on a loopback port,
+// then apply and get against it with --endpoint-url.
+func TestCLIAgainstEmulatorCommand(t *testing.T) {
+	c := newCLI(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+
+	emu := exec.Command(binary, "emulator", "--addr", addr, "--create-delay", "0s", "--update-delay", "0s", "--delete-delay", "0s")
+	emu.Env = c.env
+	out, err := emu.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := emu.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		emu.Process.Signal(os.Interrupt)
+		done := make(chan error, 1)
+		go func() { done <- emu.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			emu.Process.Kill()
+			<-done
+		}
+	})
+	ready := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		signalled := false
+		for sc.Scan() {
+			if !signalled && strings.Contains(sc.Text(), "SageMaker and STS on") {
+				ready <- true
+				signalled = true
+			}
+		}
+		if !signalled {
+			ready <- false
+		}
+	}()
+	select {
+	case ok := <-ready:
+		if !ok {
+			t.Fatal("emulator exited before it was ready")
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("emulator not ready after 20s")
+	}
+
+	endpoint := "http://" + addr
+	got := c.runEnv(c.env, seedJSON, "apply", "-f", "-", "--endpoint-url", endpoint)
+	want(t, "apply", got, 0, []string{"created"}, nil)
+	got = c.runEnv(c.env, "", "get", "ml-platform", "-o", "json", "--endpoint-url", endpoint)
+	want(t, "get", got, 0, []string{`"DomainName": "ml-platform"`, `"Status": "InService"`}, nil)
+	got = c.runEnv(c.env, "", "delete", "ml-platform", "--endpoint-url", endpoint)
+	want(t, "delete", got, 0, []string{"deleted"}, nil)
+}
