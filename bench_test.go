@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 
 	"github.com/finegrained/smdomain"
+	"github.com/finegrained/smdomain/internal/backoff"
 	"github.com/finegrained/smdomain/smdomaintest"
 )
 
@@ -334,6 +335,64 @@ func BenchmarkWaiter(b *testing.B) {
 			b.ReportMetric(sdkLate/oursLate, "sdk/ours-late")
 		})
 	}
+	b.Run("sweep", benchmarkWaiterSweep)
+}
+
+// oursSchedule is the default schedule as a pure function over
+// internal/backoff, the same computation the waiter makes.
+func oursSchedule(t, maxWait time.Duration, rnd func() float64) (polls int, late time.Duration) {
+	at := time.Duration(0)
+	for k := 1; ; k++ {
+		if at >= t {
+			return k, at - t
+		}
+		at += backoff.Delay(k, smdomain.DefaultWaitMinDelay, smdomain.DefaultWaitMaxDelay, maxWait-at, rnd())
+	}
+}
+
+// benchmarkWaiterSweep averages the three schedules over every transition
+// from 30 s to 20 min in 1 s steps, so that the comparison does not hang on
+// where the five fixed transitions fall between polls. Pure arithmetic:
+// ours over internal/backoff with seeded random jitter, Terraform's, and
+// the SDK's with seeded random jitter.
+func benchmarkWaiterSweep(b *testing.B) {
+	type sums struct{ polls, late float64 }
+	var (
+		ours, tf, sdk sums
+		worst         time.Duration
+		n             int
+	)
+	for b.Loop() {
+		ours, tf, sdk, worst, n = sums{}, sums{}, sums{}, 0, 0
+		rng := rand.New(rand.NewPCG(6, 20))
+		for t := 30 * time.Second; t <= 20*time.Minute; t += time.Second {
+			n++
+			p, l := oursSchedule(t, benchMaxWait, rng.Float64)
+			ours.polls, ours.late = ours.polls+float64(p), ours.late+l.Seconds()
+			worst = max(worst, l)
+			p, l = terraformPolls(t)
+			tf.polls, tf.late = tf.polls+float64(p), tf.late+l.Seconds()
+			p, l, ok := sdkSchedule(t, benchMaxWait, rng.Float64)
+			if !ok {
+				b.Fatalf("SDK schedule never saw a %v transition", t)
+			}
+			sdk.polls, sdk.late = sdk.polls+float64(p), sdk.late+l.Seconds()
+		}
+	}
+	if worst > 10*time.Second {
+		b.Errorf("InService seen %v late, want within 10s", worst)
+	}
+	b.ReportMetric(ours.polls/float64(n), "polls")
+	b.ReportMetric(ours.late/float64(n), "late-s")
+	b.ReportMetric(worst.Seconds(), "worst-late-s")
+	b.ReportMetric(tf.polls/float64(n), "tf-polls")
+	b.ReportMetric(tf.late/float64(n), "tf-late-s")
+	b.ReportMetric(sdk.polls/float64(n), "sdk-polls")
+	b.ReportMetric(sdk.late/float64(n), "sdk-late-s")
+	b.ReportMetric(tf.polls/ours.polls, "tf/ours-polls")
+	b.ReportMetric(tf.late/ours.late, "tf/ours-late")
+	b.ReportMetric(sdk.polls/ours.polls, "sdk/ours-polls")
+	b.ReportMetric(sdk.late/ours.late, "sdk/ours-late")
 }
 
 // cannedAPI answers the reads of one domain from memory, so that
