@@ -127,6 +127,7 @@ func validateCases() []validateCase {
 		{"KmsKeyId pattern", func(in *sagemaker.CreateDomainInput) { in.KmsKeyId = aws.String("key id") },
 			[]problem{{"KmsKeyId", RulePattern}}},
 		{"HomeEfsFileSystemKmsKeyId pattern", func(in *sagemaker.CreateDomainInput) {
+			//lint:ignore SA1019 the deprecated field is still validated
 			in.HomeEfsFileSystemKmsKeyId = aws.String("key?")
 		}, []problem{{"HomeEfsFileSystemKmsKeyId", RulePattern}}},
 		{"AppNetworkAccessType enum", func(in *sagemaker.CreateDomainInput) { in.AppNetworkAccessType = "VPCOnly" },
