@@ -534,3 +534,63 @@ func TestGetAmbiguous(t *testing.T) {
 		t.Fatalf("Ensure: %v, want *AmbiguousNameError", err)
 	}
 }
+
+// TestEnsureOneWayFields covers the settings UpdateDomain changes in one
+// direction only: a VPC can be added to a domain that has none, and home
+// EFS creation can go from Disabled to Enabled, but not back.
+func TestEnsureOneWayFields(t *testing.T) {
+	noVPC := []smdomain.Option{smdomain.WithExecutionRole(testRole)}
+	tests := []struct {
+		name        string
+		before      []smdomain.Option
+		after       []smdomain.Option
+		fields      []string // of the one UpdateDomain; nil when replacement is required
+		replacement []string
+	}{
+		{"add a VPC", noVPC,
+			append(slices.Clone(noVPC), smdomain.WithVPC("vpc-0abc1234def567890", "subnet-0abc1234def567890")),
+			[]string{"DomainId", "SubnetIds", "VpcId"}, nil},
+		{"home EFS Disabled to Enabled",
+			append(slices.Clone(noVPC), smdomain.WithHomeEFSCreation(types.HomeEfsFileSystemCreationDisabled)),
+			append(slices.Clone(noVPC), smdomain.WithHomeEFSCreation(types.HomeEfsFileSystemCreationEnabled)),
+			[]string{"DomainId", "HomeEfsFileSystemCreation"}, nil},
+		{"home EFS Enabled to Disabled",
+			append(slices.Clone(noVPC), smdomain.WithHomeEFSCreation(types.HomeEfsFileSystemCreationEnabled)),
+			append(slices.Clone(noVPC), smdomain.WithHomeEFSCreation(types.HomeEfsFileSystemCreationDisabled)),
+			nil, []string{"HomeEfsFileSystemCreation"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			mustEnsure(t, e.client, mustSpec(t, "oneway", tt.before...))
+			e.srv.ResetCalls()
+			res, err := e.client.Ensure(context.Background(), mustSpec(t, "oneway", tt.after...))
+			if tt.replacement != nil {
+				var rre *smdomain.ReplacementRequiredError
+				if !errors.As(err, &rre) || len(rre.Changes) != 1 || rre.Changes[0].Path != tt.replacement[0] {
+					t.Fatalf("Ensure: %v, want *ReplacementRequiredError on %v", err, tt.replacement)
+				}
+				if w := e.writes(); len(w) != 0 {
+					t.Errorf("wrote %v", w)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Action != smdomain.ActionUpdated {
+				t.Fatalf("action %q, want updated", res.Action)
+			}
+			for _, c := range e.srv.Calls() {
+				if c.Operation == "UpdateDomain" {
+					if diff := cmp.Diff(tt.fields, c.Fields); diff != "" {
+						t.Errorf("UpdateDomain fields (-want +got):\n%s", diff)
+					}
+				}
+			}
+			if w := e.writes(); !slices.Equal(w, []string{"UpdateDomain"}) {
+				t.Errorf("writes = %v, want one UpdateDomain", w)
+			}
+		})
+	}
+}
