@@ -127,6 +127,7 @@ type ReplacementRequiredError struct {
 	Changes []Change
 }
 
+// Error names the fields that cannot change in place.
 func (e *ReplacementRequiredError) Error() string {
 	paths := make([]string, len(e.Changes))
 	for i, c := range e.Changes {
@@ -144,6 +145,7 @@ type StatusError struct {
 	FailureReason string
 }
 
+// Error names the domain, its status and the service's reason.
 func (e *StatusError) Error() string {
 	msg := fmt.Sprintf("domain %s is %s", e.DomainID, e.Status)
 	if e.FailureReason != "" {
@@ -160,6 +162,7 @@ type AmbiguousNameError struct {
 	DomainIDs []string
 }
 
+// Error names every domain with the name.
 func (e *AmbiguousNameError) Error() string {
 	return fmt.Sprintf("%d domains are named %q (%s); pin one with WithDomainID",
 		len(e.DomainIDs), e.Name, strings.Join(e.DomainIDs, ", "))
@@ -177,6 +180,7 @@ type RoleAccountError struct {
 	CallerPartition string
 }
 
+// Error names the role, its account or partition, and the caller's.
 func (e *RoleAccountError) Error() string {
 	if e.RolePartition != e.CallerPartition {
 		return fmt.Sprintf("%s: role %s is in partition %s, but the caller is in %s",
