@@ -18,9 +18,22 @@ import (
 	"github.com/finegrained/smdomain/internal/wire"
 )
 
-// maxCreateAttempts bounds how often Ensure sends CreateDomain when the
-// outcome of the previous attempt is unknown.
-const maxCreateAttempts = 4
+// maxWriteAttempts bounds how often Ensure sends CreateDomain, or
+// UpdateDomain, when the outcome of the previous attempt is unknown.
+const maxWriteAttempts = 4
+
+// errOutcomeUnknown tells Ensure's loop that an UpdateDomain may or may not
+// have been carried out: read the domain again and plan again.
+var errOutcomeUnknown = errors.New("update outcome unknown")
+
+// ensureRun is what one Ensure call remembers across the rounds of its
+// loop (a round reads the domain, plans and acts).
+type ensureRun struct {
+	changes []Change // the first plan's changes: what this call set out to do
+	wrote   bool     // an UpdateDomain was sent that may have been carried out
+	tries   int      // UpdateDomain attempts whose outcome was unknown
+	lastErr error    // the last of those attempts' errors
+}
 
 // Ensure makes the domain match spec and waits until it is InService:
 //
@@ -43,8 +56,11 @@ const maxCreateAttempts = 4
 // CreateDomain is not idempotent, so Ensure sends it without the SDK's
 // automatic retry; when a create's outcome is unknown (throttled, 5xx,
 // timeout, cut connection) it looks the name up before trying again, and
-// never creates two domains. Concurrent Ensure calls for one name through
-// one Client run one after the other.
+// never creates two domains. UpdateDomain is sent the same way: when its
+// outcome is unknown, Ensure reads the domain again (waiting while it is
+// Updating) and plans again, so a retry never meets its own update in
+// progress. Concurrent Ensure calls for one name through one Client run
+// one after the other.
 //
 // Before a create or update, every IAM role in the spec is checked against
 // the caller's account (see WithSTS and WithCrossAccountRoles).
@@ -58,6 +74,7 @@ func (c *Client) Ensure(ctx context.Context, spec *Spec) (*Result, error) {
 	}
 	defer unlock()
 	deadline := c.opts.clock.Now().Add(c.opts.maxWait)
+	run := &ensureRun{}
 	for {
 		live, err := c.find(ctx, spec)
 		if err != nil {
@@ -88,7 +105,17 @@ func (c *Client) Ensure(ctx context.Context, spec *Spec) (*Result, error) {
 		case types.DomainStatusFailed, types.DomainStatusDeleteFailed:
 			return nil, &StatusError{DomainID: id, Status: string(live.Status), FailureReason: deref(live.FailureReason)}
 		}
-		return c.update(ctx, spec, live, deadline)
+		res, err := c.update(ctx, spec, live, deadline, run)
+		if !errors.Is(err, errOutcomeUnknown) {
+			return res, err
+		}
+		if run.tries >= maxWriteAttempts {
+			return nil, run.lastErr
+		}
+		c.log(ctx, "update outcome unknown; reading the domain again", "domain", deref(live.DomainId), "attempt", run.tries)
+		if err := c.opts.clock.Sleep(ctx, time.Duration(run.tries)*time.Second); err != nil {
+			return nil, fmt.Errorf("update domain %s: %w", deref(live.DomainId), err)
+		}
 	}
 }
 
@@ -131,7 +158,7 @@ func (c *Client) create(ctx context.Context, spec *Spec, deadline time.Time) (*R
 			break
 		}
 		err = fmt.Errorf("create domain %q: %w", spec.Name(), err)
-		if !outcomeUnknown(ctx, err) || attempt == maxCreateAttempts {
+		if !outcomeUnknown(ctx, err) || attempt == maxWriteAttempts {
 			return nil, err
 		}
 		c.log(ctx, "create outcome unknown; looking the name up before trying again", "name", spec.Name(), "attempt", attempt)
@@ -164,11 +191,15 @@ func outcomeUnknown(ctx context.Context, err error) bool {
 	return false
 }
 
-// update plans against live and applies the changes in place.
-func (c *Client) update(ctx context.Context, spec *Spec, live *sagemaker.DescribeDomainOutput, deadline time.Time) (*Result, error) {
+// update plans against live and applies the changes in place. It returns
+// errOutcomeUnknown when UpdateDomain's outcome is unknown.
+func (c *Client) update(ctx context.Context, spec *Spec, live *sagemaker.DescribeDomainOutput, deadline time.Time, run *ensureRun) (*Result, error) {
 	p, err := c.plan(ctx, spec, live)
 	if err != nil {
 		return nil, err
+	}
+	if run.changes == nil {
+		run.changes = p.Changes
 	}
 	id := p.DomainID
 	switch p.Action {
@@ -177,6 +208,10 @@ func (c *Client) update(ctx context.Context, spec *Spec, live *sagemaker.Describ
 	case PlanNoOp:
 		if live.Status == types.DomainStatusUpdateFailed {
 			return nil, &StatusError{DomainID: id, Status: string(live.Status), FailureReason: deref(live.FailureReason)}
+		}
+		if run.wrote {
+			// An earlier round's UpdateDomain, whose answer was lost, did it.
+			return &Result{Action: ActionUpdated, Changes: run.changes, Domain: newDomain(live)}, nil
 		}
 		return &Result{Action: ActionUnchanged, Domain: newDomain(live)}, nil
 	}
@@ -188,8 +223,14 @@ func (c *Client) update(ctx context.Context, spec *Spec, live *sagemaker.Describ
 		return nil, err
 	}
 	if in != nil {
-		if _, err := c.api.UpdateDomain(ctx, in); err != nil {
-			return nil, fmt.Errorf("update domain %s: %w", id, err)
+		if _, err := c.api.UpdateDomain(ctx, in, func(o *sagemaker.Options) { o.RetryMaxAttempts = 1 }); err != nil {
+			err = fmt.Errorf("update domain %s: %w", id, err)
+			if outcomeUnknown(ctx, err) {
+				run.wrote, run.lastErr = true, err
+				run.tries++
+				return nil, errOutcomeUnknown
+			}
+			return nil, err
 		}
 		c.log(ctx, "updated domain", "domain", id, "fields", changedPaths(p.Changes, false))
 	}
@@ -202,7 +243,7 @@ func (c *Client) update(ctx context.Context, spec *Spec, live *sagemaker.Describ
 			return nil, err
 		}
 	}
-	return &Result{Action: ActionUpdated, Changes: p.Changes, Domain: newDomain(out)}, nil
+	return &Result{Action: ActionUpdated, Changes: run.changes, Domain: newDomain(out)}, nil
 }
 
 func changedPaths(changes []Change, tags bool) []string {
