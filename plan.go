@@ -53,8 +53,9 @@ type Plan struct {
 	// Client has no STS client (see WithSTS); Region is "" when the API
 	// client does not say.
 	Account, Region string
-	// Changes lists every difference, sorted by Path. For a create it lists
-	// every field the spec sets.
+	// Changes lists every difference: the settings sorted by Path, then
+	// the tags sorted by key. For a create it lists every top-level field
+	// the spec sets, structures whole.
 	Changes []Change
 }
 
@@ -193,7 +194,7 @@ func (c *Client) plan(ctx context.Context, spec *Spec, live *sagemaker.DescribeD
 		}
 		p.Changes = append(p.Changes, diffTags(spec.tags, tags)...)
 	}
-	slices.SortFunc(p.Changes, func(a, b Change) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(p.Changes, changeOrder)
 	switch {
 	case len(p.Changes) == 0:
 		p.Action = PlanNoOp
@@ -203,6 +204,18 @@ func (c *Client) plan(ctx context.Context, spec *Spec, live *sagemaker.DescribeD
 		p.Action = PlanUpdate
 	}
 	return p, nil
+}
+
+// changeOrder puts settings before tags, each sorted by path.
+func changeOrder(a, b Change) int {
+	aTag, bTag := strings.HasPrefix(a.Path, "Tags."), strings.HasPrefix(b.Path, "Tags.")
+	switch {
+	case aTag && !bTag:
+		return 1
+	case !aTag && bTag:
+		return -1
+	}
+	return strings.Compare(a.Path, b.Path)
 }
 
 func encodeMap(v any) map[string]any {
