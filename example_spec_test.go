@@ -2,9 +2,12 @@ package smdomain_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 
 	"github.com/finegrained/smdomain"
@@ -113,4 +116,37 @@ func ExampleLoadSpecJSON() {
 	//   - DefaultUserSettings.ExecutionRoleArn: type: unknown field: not a member of UserSettings (names are case-sensitive)
 	//   - DomainName "my_domain": pattern: must match the pattern [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}
 	//   - DefaultUserSettings.ExecutionRole: required: is required: the IAM role users' apps run as (WithExecutionRole)
+}
+
+// A CreateDomain request built for the SDK becomes a spec, checked like
+// any other; CreateDomainInput gives the request back.
+func ExampleSpecFromCreateDomainInput() {
+	spec, err := smdomain.SpecFromCreateDomainInput(&sagemaker.CreateDomainInput{
+		DomainName: aws.String("analytics"),
+		AuthMode:   types.AuthModeSso,
+		DefaultUserSettings: &types.UserSettings{
+			ExecutionRole: aws.String("arn:aws:iam::123456789012:role/AnalyticsRole"),
+		},
+		Tags: []types.Tag{{Key: aws.String("CostCenter"), Value: aws.String("1234")}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	in := spec.CreateDomainInput()
+	fmt.Println(spec.Name(), in.AuthMode, *in.DefaultUserSettings.ExecutionRole, spec.Tags())
+
+	_, err = smdomain.SpecFromCreateDomainInput(&sagemaker.CreateDomainInput{DomainName: aws.String("no_underscores")})
+	var ve *smdomain.ValidationError
+	if errors.As(err, &ve) {
+		for _, p := range ve.Problems {
+			fmt.Println(p.Field, p.Rule)
+		}
+	}
+	// Output:
+	// analytics SSO arn:aws:iam::123456789012:role/AnalyticsRole map[CostCenter:1234]
+	// AuthMode required
+	// DefaultUserSettings required
+	// DomainName pattern
+	// DefaultUserSettings.ExecutionRole required
 }
