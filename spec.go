@@ -41,17 +41,25 @@ type Spec struct {
 // documents (see FieldError). If anything is wrong it returns a
 // *ValidationError listing every problem, and no Spec. It does no I/O.
 func NewSpec(name string, opts ...Option) (*Spec, error) {
-	b := &specBuilder{input: &sagemaker.CreateDomainInput{
+	return fromInput(&sagemaker.CreateDomainInput{
 		DomainName: aws.String(name),
 		AuthMode:   types.AuthModeIam,
-	}}
+	}, opts)
+}
+
+// fromInput applies opts on top of in, which it takes over, and validates
+// the result. A tag an option sets replaces the value of the same key in
+// in.Tags or joins the list.
+func fromInput(in *sagemaker.CreateDomainInput, opts []Option) (*Spec, error) {
+	b := &specBuilder{input: in}
 	for _, o := range opts {
 		if o != nil {
 			o(b)
 		}
 	}
-	in := b.input
-	in.Tags = sortedTags(b.tags)
+	if b.tags != nil {
+		in.Tags = mergeTags(in.Tags, b.tags)
+	}
 	var problems []FieldError
 	if b.domainIDSet {
 		problems = validateDomainID(b.domainID)
@@ -59,19 +67,36 @@ func NewSpec(name string, opts ...Option) (*Spec, error) {
 	return newSpec(in, b.domainID, problems)
 }
 
+// mergeTags sets each key of set in a copy of list, keeping list's order
+// and appending new keys sorted.
+func mergeTags(list []types.Tag, set map[string]string) []types.Tag {
+	out := append([]types.Tag{}, list...)
+	for _, k := range slices.Sorted(maps.Keys(set)) {
+		i := slices.IndexFunc(out, func(t types.Tag) bool { return aws.ToString(t.Key) == k })
+		if i >= 0 {
+			out[i].Value = aws.String(set[k])
+		} else {
+			out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(set[k])})
+		}
+	}
+	return out
+}
+
 // SpecFromCreateDomainInput returns the spec of the domain that in would
 // create, copying in. in.Tags, in the order given, become the spec's tags:
 // nil leaves tags unmanaged, a non-nil (even empty) list manages them; a
 // key given twice is a RuleConflict problem. Nothing is defaulted (a
-// missing AuthMode is a problem). It checks in as NewSpec does and returns
-// a *ValidationError listing every problem; problems on tags name their
-// index in in.Tags. A nil in is an empty request.
-func SpecFromCreateDomainInput(in *sagemaker.CreateDomainInput) (*Spec, error) {
+// missing AuthMode is a problem). opts apply on top of in as they do in
+// NewSpec (WithDomainID, say, pins the domain). It checks the result as
+// NewSpec does and returns a *ValidationError listing every problem;
+// problems on tags name their index in in.Tags. A nil in is an empty
+// request.
+func SpecFromCreateDomainInput(in *sagemaker.CreateDomainInput, opts ...Option) (*Spec, error) {
 	own := wire.Clone(in)
 	if own == nil {
 		own = &sagemaker.CreateDomainInput{}
 	}
-	return newSpec(own, "", nil)
+	return fromInput(own, opts)
 }
 
 // maxSpecJSON bounds what LoadSpecJSON reads; a CreateDomain request is a
@@ -84,14 +109,16 @@ const maxSpecJSON = 4 << 20
 // DefaultSpaceSettings, SubnetIds, VpcId, KmsKeyId, AppNetworkAccessType,
 // AppSecurityGroupManagement, TagPropagation, HomeEfsFileSystemCreation,
 // Tags as [{"Key": ..., "Value": ...}], ...), matched case-sensitively.
-// Absent and null members are unset; nothing is defaulted.
+// Absent and null members are unset; nothing is defaulted. opts apply on
+// top of the document as they do in NewSpec: WithDomainID pins the domain,
+// and any other option overrides what the document says.
 //
 // A document that is not JSON, or is larger than 4 MiB, is an error that
 // is not a *ValidationError. Everything else wrong (an unknown member or a
 // value of the wrong JSON type, reported as RuleType naming the field; any
 // rule NewSpec checks; a duplicate tag key) is one *ValidationError that
 // lists every problem found.
-func LoadSpecJSON(r io.Reader) (*Spec, error) {
+func LoadSpecJSON(r io.Reader, opts ...Option) (*Spec, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxSpecJSON+1))
 	if err != nil {
 		return nil, fmt.Errorf("read spec JSON: %w", err)
@@ -110,7 +137,7 @@ func LoadSpecJSON(r io.Reader) (*Spec, error) {
 	}
 	in, decodeProblems := decodeLenient(doc)
 	if len(decodeProblems) == 0 {
-		return newSpec(in, "", nil)
+		return fromInput(in, opts)
 	}
 	// The document does not fit the request. Report every problem the
 	// model finds in it, the decoder's where the model missed them, and the

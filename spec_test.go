@@ -2,6 +2,7 @@ package smdomain
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -296,5 +297,43 @@ func TestSpecFromCreateDomainInputNil(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, sortedProblems(problemsOf(t, err))); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}
+
+// TestConstructorsTakeOptions checks that options apply on top of a JSON
+// document or a CreateDomain request: a pinned ID, an override, and tags
+// that replace or join the document's.
+func TestConstructorsTakeOptions(t *testing.T) {
+	doc := `{"DomainName":"ml","AuthMode":"IAM","DefaultUserSettings":{"ExecutionRole":"arn:aws:iam::123456789012:role/A"},
+		"Tags":[{"Key":"Team","Value":"a"},{"Key":"Env","Value":"dev"}]}`
+	opts := []Option{
+		WithDomainID("d-abcdefghijkl"),
+		WithExecutionRole("arn:aws:iam::123456789012:role/B"),
+		WithTags(map[string]string{"Env": "prod", "Owner": "ml"}),
+	}
+	fromJSON, err := LoadSpecJSON(strings.NewReader(doc), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := fromJSON.CreateDomainInput()
+	in.Tags = nil
+	fromReq, err := SpecFromCreateDomainInput(in, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range map[string]*Spec{"LoadSpecJSON": fromJSON, "SpecFromCreateDomainInput": fromReq} {
+		if s.DomainID() != "d-abcdefghijkl" {
+			t.Errorf("%s: domain ID %q", name, s.DomainID())
+		}
+		if got := *s.CreateDomainInput().DefaultUserSettings.ExecutionRole; got != "arn:aws:iam::123456789012:role/B" {
+			t.Errorf("%s: execution role %s, want the option's", name, got)
+		}
+	}
+	if diff := cmp.Diff(map[string]string{"Team": "a", "Env": "prod", "Owner": "ml"}, fromJSON.Tags()); diff != "" {
+		t.Errorf("tags (-want +got):\n%s", diff)
+	}
+	var ve *ValidationError
+	if _, err := LoadSpecJSON(strings.NewReader(doc), WithDomainID("nope")); !errors.As(err, &ve) || !ve.Has("DomainId", RulePattern) {
+		t.Errorf("bad pinned ID: %v, want a DomainId pattern problem", err)
 	}
 }
