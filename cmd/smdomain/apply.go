@@ -28,11 +28,13 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	const prog = "smdomain apply"
 	fs := flag.NewFlagSet("apply", flag.ContinueOnError)
 	var (
-		aws  awsFlags
-		cl   clientFlags
-		file string
+		aws      awsFlags
+		cl       clientFlags
+		file     string
+		domainID string
 	)
 	fs.StringVar(&file, "f", "", "spec file (create-domain --cli-input-json form); - for standard input")
+	fs.StringVar(&domainID, "domain-id", "", "the domain's ID: pins it instead of finding it by name (for a name two domains share)")
 	aws.register(fs)
 	cl.registerMaxWait(fs)
 	cl.registerCrossAccount(fs)
@@ -44,7 +46,7 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "%s: unexpected arguments %q (the spec file goes after -f)\n", prog, pos)
 		return exitUsage
 	}
-	spec, err := loadSpec(file)
+	spec, err := loadSpec(file, domainID)
 	if err != nil {
 		printError(stderr, prog+": "+displayName(file), err)
 		return exitFail

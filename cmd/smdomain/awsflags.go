@@ -191,8 +191,9 @@ func openSpec(name string) (io.ReadCloser, error) {
 	return os.Open(name)
 }
 
-// loadSpec reads and checks the spec in file, sending nothing.
-func loadSpec(file string) (*smdomain.Spec, error) {
+// loadSpec reads and checks the spec in file, sending nothing. A
+// non-empty domainID pins the domain (--domain-id).
+func loadSpec(file, domainID string) (*smdomain.Spec, error) {
 	if file == "" {
 		return nil, errors.New("no spec file: pass -f domain.json (or -f - for standard input)")
 	}
@@ -201,7 +202,11 @@ func loadSpec(file string) (*smdomain.Spec, error) {
 		return nil, err
 	}
 	defer r.Close()
-	return smdomain.LoadSpecJSON(r)
+	var opts []smdomain.Option
+	if domainID != "" {
+		opts = append(opts, smdomain.WithDomainID(domainID))
+	}
+	return smdomain.LoadSpecJSON(r, opts...)
 }
 
 func displayName(file string) string {

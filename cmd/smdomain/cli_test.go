@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 
 	"github.com/finegrained/smdomain/smdomaintest"
@@ -488,4 +490,35 @@ func TestCLIAgainstEmulatorCommand(t *testing.T) {
 	want(t, "get", got, 0, []string{`"DomainName": "ml-platform"`, `"Status": "InService"`}, nil)
 	got = c.runEnv(c.env, "", "delete", "ml-platform", "--endpoint-url", endpoint)
 	want(t, "delete", got, 0, []string{"deleted"}, nil)
+}
+
+// TestCLIDomainID pins a domain whose name another domain shares: without
+// --domain-id plan stops at the ambiguity, with it plan and apply work on
+// the pinned domain.
+func TestCLIDomainID(t *testing.T) {
+	c := newCLI(t)
+	spec := c.writeFile("domain.json", seedJSON)
+	want(t, "apply", c.run("", "apply", "-f", spec), 0, nil, nil)
+	first := c.srv.DomainIDs()[0]
+	// A second domain with the same name, made behind smdomain's back.
+	sm := sagemaker.NewFromConfig(c.srv.AWSConfig())
+	if _, err := sm.CreateDomain(context.Background(), &sagemaker.CreateDomainInput{
+		DomainName: aws.String("ml-platform"), AuthMode: types.AuthModeIam,
+		DefaultUserSettings: &types.UserSettings{ExecutionRole: aws.String("arn:aws:iam::123456789012:role/Other")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want(t, "plan by name", c.run("", "plan", "-f", spec), 1, nil, []string{"2 domains are named", first})
+	want(t, "plan pinned", c.run("", "plan", "-f", spec, "--domain-id", first), 0, []string{first, "no-op"}, nil)
+	drifted := c.writeFile("drifted.json", strings.Replace(seedJSON, `"Development"`, `"Production"`, 1))
+	want(t, "plan pinned, drifted", c.run("", "plan", "-f", drifted, "--domain-id", first), 2,
+		[]string{`~ Tags.Environment: "Development" -> "Production"`}, nil)
+	want(t, "apply pinned", c.run("", "apply", "-f", drifted, "--domain-id", first), 0, []string{"updated"}, nil)
+	if got := c.run("", "apply", "-f", spec, "--domain-id", "d-doesnotexist0"); got.code != 1 {
+		t.Fatalf("apply pinned to a missing domain: exit %d, want 1\n%s", got.code, got.stderr)
+	}
+	if n := len(c.srv.DomainIDs()); n != 2 {
+		t.Errorf("domains = %d, want the two made above", n)
+	}
+	want(t, "bad ID", c.run("", "plan", "-f", spec, "--domain-id", "nope"), 1, nil, []string{"DomainId"})
 }

@@ -32,12 +32,14 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	const prog = "smdomain plan"
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	var (
-		aws    awsFlags
-		cl     clientFlags
-		file   string
-		output string
+		aws      awsFlags
+		cl       clientFlags
+		file     string
+		output   string
+		domainID string
 	)
 	fs.StringVar(&file, "f", "", "spec file (create-domain --cli-input-json form); - for standard input")
+	fs.StringVar(&domainID, "domain-id", "", "the domain's ID: pins it instead of finding it by name (for a name two domains share)")
 	fs.StringVar(&output, "o", "text", "output format: text or json")
 	aws.register(fs)
 	cl.registerCrossAccount(fs)
@@ -53,7 +55,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: -o %q: want text or json\n", prog, output)
 		return exitFail
 	}
-	spec, err := loadSpec(file)
+	spec, err := loadSpec(file, domainID)
 	if err != nil {
 		printError(stderr, prog+": "+displayName(file), err)
 		return exitFail
