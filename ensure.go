@@ -50,6 +50,12 @@ type ensureRun struct {
 //     again; Failed or Delete_Failed: a *StatusError with the service's
 //     reason.
 //
+// The UpdateDomain carries each changed setting at the depth where it
+// changed (DefaultUserSettings.JupyterServerAppSettings.DefaultResourceSpec,
+// say, without its siblings), lists whole. This assumes the service merges
+// nested structures member by member, as smdomaintest does; the API
+// reference does not say so either way.
+//
 // Ensure on a domain that already matches makes no write call and returns
 // ActionUnchanged. All waiting together is bounded by WithMaxWait.
 //
