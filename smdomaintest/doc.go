@@ -124,7 +124,9 @@
 //   - Which server-filled defaults the service reports varies with time
 //     and account; the emulator's are a fixed, documented set.
 //   - An UpdateDomain is checked against the merged result, not against
-//     which members were sent together.
+//     which members were sent together, and nested structures merge member
+//     by member; the API reference does not say how deep the service
+//     merges.
 //   - The Studio URL uses sagemaker.aws in every partition.
 //   - ListDomains returns domains in creation order; the service's order
 //     is not documented.
