@@ -477,30 +477,3 @@ func TestWaiterRetryableOverride(t *testing.T) {
 		t.Errorf("poll times after per-call delays (-want +got):\n%s", diff)
 	}
 }
-
-// BenchmarkWaiterInService reports, per transition length, the polls a
-// default DomainInServiceWaiter makes (polls/op), how late it sees
-// InService (late-s/op), and Terraform's poll count for the same
-// transition (terraform-polls/op).
-func BenchmarkWaiterInService(b *testing.B) {
-	for _, transition := range transitions {
-		b.Run(transition.String(), func(b *testing.B) {
-			var polls int
-			var late time.Duration
-			for b.Loop() {
-				e := newWaitEnv(b, smdomaintest.WithCreateDelay(transition))
-				w := smdomain.NewDomainInServiceWaiter(e.sm, e.inService()...)
-				if err := w.Wait(context.Background(), e.in, time.Hour); err != nil {
-					b.Fatal(err)
-				}
-				polls += len(e.polls())
-				late += e.clk.Now().Sub(e.created.Add(transition))
-				e.srv.Close()
-			}
-			tf, _ := terraformPolls(transition)
-			b.ReportMetric(float64(polls)/float64(b.N), "polls/op")
-			b.ReportMetric(late.Seconds()/float64(b.N), "late-s/op")
-			b.ReportMetric(float64(tf), "terraform-polls/op")
-		})
-	}
-}
