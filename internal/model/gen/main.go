@@ -193,9 +193,20 @@ func main() {
 // (more than 1000).
 var bigRepeat = regexp.MustCompile(`\{(\d+),(\d{4,})\}`)
 
-// goPattern rewrites a model pattern for Go's RE2: a repeat bound over 1000
-// becomes open-ended. The shape's length bound still limits the value.
+// lookarounds maps the model's patterns that use lookaround, which RE2
+// lacks, to equivalents it has. A pattern that still does not compile
+// stops the generator.
+var lookarounds = map[string]string{
+	`(?!\s*$).+`: `.*\S.*`, // not blank: at least one non-space character
+}
+
+// goPattern rewrites a model pattern for Go's RE2: the known lookarounds
+// become their equivalents, and a repeat bound over 1000 becomes
+// open-ended (the shape's length bound still limits the value).
 func goPattern(p string) string {
+	if eq, ok := lookarounds[p]; ok {
+		return eq
+	}
 	return bigRepeat.ReplaceAllStringFunc(p, func(m string) string {
 		sub := bigRepeat.FindStringSubmatch(m)
 		if hi, _ := strconv.Atoi(sub[2]); hi <= 1000 {
