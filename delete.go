@@ -15,6 +15,16 @@ type DeleteOption func(*deleteOptions)
 
 type deleteOptions struct {
 	retention types.RetentionType
+	cascade   bool
+}
+
+// WithCascade makes Delete delete the domain's apps, then its spaces, then
+// its user profiles, each group gone before the next starts, and then the
+// domain: the order the service requires. Every user's apps stop and their
+// spaces go. Default: off, and a domain that still has any of them is
+// refused with *DomainInUseError, nothing deleted.
+func WithCascade() DeleteOption {
+	return func(o *deleteOptions) { o.cascade = true }
 }
 
 // WithDeleteHomeEFS makes Delete delete the domain's home EFS volume, and
@@ -30,8 +40,10 @@ func WithDeleteHomeEFS() DeleteOption {
 // delete it then; one already Deleting is waited for. The wait is bounded
 // by WithMaxWait.
 //
-// Delete does not remove the domain's user profiles, spaces or apps; the
-// service refuses to delete a domain that has them.
+// The service refuses to delete a domain that still has user profiles or
+// spaces: Delete then returns a *DomainInUseError naming them, having
+// deleted nothing, unless WithCascade is given. The Result's Changes list
+// what a cascade deleted ("UserProfiles.alice", "Apps.alice/JupyterServer/default", ...).
 func (c *Client) Delete(ctx context.Context, name string, opts ...DeleteOption) (*Result, error) {
 	o := deleteOptions{retention: types.RetentionTypeRetain}
 	for _, fn := range opts {
@@ -43,11 +55,14 @@ func (c *Client) Delete(ctx context.Context, name string, opts ...DeleteOption) 
 	}
 	defer unlock()
 	deadline := c.opts.clock.Now().Add(c.opts.maxWait)
-	action := ActionUnchanged
+	res := &Result{Action: ActionUnchanged}
 	for {
 		live, err := c.findByName(ctx, name)
-		if err != nil || live == nil {
-			return &Result{Action: action}, err
+		if err != nil {
+			return nil, err
+		}
+		if live == nil {
+			return res, nil
 		}
 		id := deref(live.DomainId)
 		switch live.Status {
@@ -59,14 +74,30 @@ func (c *Client) Delete(ctx context.Context, name string, opts ...DeleteOption) 
 			continue
 		case types.DomainStatusDeleting:
 		default:
+			if o.cascade {
+				changes, err := c.deleteContents(ctx, id, deadline)
+				res.Changes = append(res.Changes, changes...)
+				if err != nil {
+					return nil, err
+				}
+			}
 			_, err := c.api.DeleteDomain(ctx, &sagemaker.DeleteDomainInput{
 				DomainId:        aws.String(id),
 				RetentionPolicy: &types.RetentionPolicy{HomeEfsFileSystem: o.retention},
 			})
+			if inUse(err) && !o.cascade {
+				blocking, lerr := c.inUseError(ctx, id)
+				if lerr != nil {
+					return nil, lerr
+				}
+				if blocking != nil {
+					return nil, blocking
+				}
+			}
 			if err != nil && !notFound(err) {
 				return nil, fmt.Errorf("delete domain %s: %w", id, err)
 			}
-			action = ActionDeleted
+			res.Action = ActionDeleted
 			c.log(ctx, "deleting domain", "domain", id, "homeEFS", string(o.retention))
 		}
 		if err := c.waitDeleted(ctx, id, deadline); err != nil {

@@ -189,3 +189,31 @@ func (e *RoleAccountError) Error() string {
 	return fmt.Sprintf("%s: role %s belongs to account %s, but the caller is account %s (allow with WithCrossAccountRoles)",
 		e.Field, e.Role, e.RoleAccount, e.CallerAccount)
 }
+
+// DomainInUseError is returned by Delete when the domain still has user
+// profiles, spaces or apps, which the service refuses to delete it with.
+// Nothing was deleted. WithCascade deletes them first.
+type DomainInUseError struct {
+	DomainID     string
+	UserProfiles []string
+	Spaces       []string
+	Apps         []string // as "<user profile or space>/<app type>/<app name>"
+}
+
+// Error counts what is in the way and names the way out.
+func (e *DomainInUseError) Error() string {
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		what string
+	}{{len(e.UserProfiles), "user profile"}, {len(e.Spaces), "space"}, {len(e.Apps), "app"}} {
+		switch {
+		case p.n == 1:
+			parts = append(parts, "1 "+p.what)
+		case p.n > 1:
+			parts = append(parts, fmt.Sprintf("%d %ss", p.n, p.what))
+		}
+	}
+	return fmt.Sprintf("domain %s still has %s; delete them first, or delete with WithCascade (nothing was deleted)",
+		e.DomainID, strings.Join(parts, ", "))
+}
