@@ -1,5 +1,5 @@
-// Package smdomaintest provides an in-process Amazon SageMaker (domains and
-// tags) and AWS STS (GetCallerIdentity) that speak the real wire protocols,
+// Package smdomaintest provides an in-process Amazon SageMaker (domains,
+// user profiles, spaces, apps and tags) and AWS STS (GetCallerIdentity) that speak the real wire protocols,
 // for tests, in the manner of net/http/httptest.
 //
 //	srv := smdomaintest.NewServer(smdomaintest.WithClock(clock))
@@ -21,8 +21,11 @@
 // ResourceNotFound, ResourceInUse, ResourceLimitExceeded,
 // ValidationException, ThrottlingException, SerializationException, and
 // HTTP 500 InternalFailure. Operations served: CreateDomain, DescribeDomain,
-// UpdateDomain, DeleteDomain, ListDomains, AddTags, DeleteTags, ListTags;
-// any other answers UnknownOperationException.
+// UpdateDomain, DeleteDomain, ListDomains; CreateUserProfile,
+// DescribeUserProfile, DeleteUserProfile, ListUserProfiles; CreateSpace,
+// DescribeSpace, DeleteSpace, ListSpaces; CreateApp, DescribeApp,
+// DeleteApp, ListApps; AddTags, DeleteTags, ListTags. Any other answers
+// UnknownOperationException.
 //
 // STS requests are awsQuery (form-encoded Action=GetCallerIdentity and
 // Version=2011-06-15) and are answered in XML. A request is taken for STS
@@ -71,9 +74,70 @@
 // to Disabled (ValidationException).
 //
 // DeleteDomain is refused with ResourceInUse while the domain is Pending or
-// Updating (an assumption: the service documents no rule), succeeds without
-// effect while it is Deleting, and records the RetentionPolicy it carried
-// (see Emulator.RetentionPolicy).
+// Updating (an assumption: the service documents no rule) and while it has
+// any user profile or space, in any status, Deleting included (the message
+// names them); it succeeds without effect while the domain is Deleting, and
+// records the RetentionPolicy it carried (see Emulator.RetentionPolicy).
+//
+// # User profiles, spaces and apps
+//
+// Every one of their operations names a domain (DomainId) that must exist
+// in the request's region, else ResourceNotFound. Creating one in a domain
+// that is not InService (Pending, Updating, Deleting, Failed, ...) answers
+// ResourceInUse; this is an assumption, the service documents no rule.
+//
+// A user profile's name is unique in its domain (a second
+// CreateUserProfile answers ResourceInUse); its ARN is
+// arn:<partition>:sagemaker:<region>:<account>:user-profile/<domain>/<name>.
+// UserSettings are stored as sent, with no server-filled defaults; the
+// server fills HomeEfsFileSystemUid. In a domain whose AuthMode is SSO,
+// SingleSignOnUserIdentifier and SingleSignOnUserValue are required; in an
+// IAM domain they are refused (ValidationException).
+//
+// A space's name is unique in its domain; its ARN is .../space/<domain>/<name>.
+// OwnershipSettings.OwnerUserProfileName, when sent, must name a user
+// profile of the domain that exists and is not Deleting, else
+// ValidationException (a choice: the owner is a setting of the space, not
+// the resource the request acts on). SpaceSettings, SpaceSharingSettings
+// and SpaceDisplayName are stored as sent.
+//
+// An app belongs to a user profile (UserProfileName) or a space
+// (SpaceName): a request that names both or neither answers
+// ValidationException. The owner must exist (else ResourceNotFound) and,
+// for CreateApp, be InService (else ResourceInUse). AppName is unique per
+// owner and AppType among apps that are not Deleted. Its ARN is
+// .../app/<domain>/<owner>/<apptype in lower case>/<name>, close to the
+// service's form. ResourceSpec and RecoveryMode are stored as sent.
+//
+// User profiles and spaces go Pending -> InService after their delay
+// (WithUserProfileDelay, WithSpaceDelay) and, once deleted, Deleting ->
+// gone after the same delay. Apps go Pending -> InService and, once
+// deleted, Deleting -> Deleted after WithAppDelay; a Deleted app stays
+// listed and described, with Status Deleted, until its owner is gone
+// (the service keeps them visible for a while). Where a name has both a
+// Deleted app and a newer one, DescribeApp answers the newer.
+//
+// Deletes are refused with ResourceInUse, the message naming what blocks:
+// DeleteUserProfile while the profile has apps that are not Deleted or
+// owns spaces (in any status); DeleteSpace while it has apps that are not
+// Deleted; and, as for domains, any of the three while the resource is
+// Pending (or Updating). Deleting a resource that is Deleting succeeds
+// without effect; DeleteApp of a Deleted app answers ResourceNotFound.
+// The cascade that works is therefore: delete the apps and wait until they
+// are Deleted, delete the spaces and wait until they are gone, delete the
+// user profiles and wait until they are gone, then delete the domain.
+//
+// ListUserProfiles, ListSpaces and ListApps page like ListDomains
+// (MaxResults 1..100, default 10, opaque NextToken) in creation order, or
+// its reverse with SortOrder Descending; SortBy is accepted and ignored.
+// They filter on DomainIdEquals, and UserProfileNameContains, SpaceNameContains,
+// UserProfileNameEquals and SpaceNameEquals where the operation has them.
+// Items carry what the SDK's UserProfileDetails, SpaceDetails and
+// AppDetails hold. Tags sent at creation are stored on the new ARN and go
+// when the resource goes (for an app, when it is Deleted); AddTags,
+// DeleteTags and ListTags answer ResourceNotFound for the ARN of a
+// profile or space that does not exist or an app that does not exist or
+// is Deleted.
 //
 // Requests are validated against the service model's constraints
 // (required, length, pattern, count, enum, range), every problem listed in
@@ -98,8 +162,10 @@
 // # Faults and the call log
 //
 // Throttle, Fail, CutConnection and LoseResponse arm a number of failures
-// for the next calls of an operation; SetDomainStatus moves a domain to any
-// status, such as Failed with a FailureReason. Calls records every request
+// for the next calls of an operation, any served operation;
+// SetDomainStatus moves a domain to any status, such as Failed with a
+// FailureReason, and SetUserProfileStatus, SetSpaceStatus and SetAppStatus
+// do the same for the other resources (to test Delete_Failed, say). Calls records every request
 // (operation, virtual time, body size, top-level fields, status, fault).
 //
 // # Differences from the real service
@@ -117,10 +183,27 @@
 //     ignore them or answer differently.
 //   - Error messages are the emulator's own except for the validation
 //     message form; do not match on them.
-//   - Status changes only with time (or SetDomainStatus): no domain ever
-//     fails by itself. Apps, spaces and user profiles do not exist, so
-//     nothing blocks DeleteDomain, UpdateDomain or a change of
-//     AppNetworkAccessType or subnets the way running apps do on AWS.
+//   - Status changes only with time (or the Set*Status helpers): nothing
+//     ever fails by itself. Running apps do not block UpdateDomain or a
+//     change of AppNetworkAccessType or subnets the way they do on AWS.
+//   - UpdateUserProfile, UpdateSpace and the other operations on these
+//     resources are not served; there is no quota on user profiles, spaces
+//     or apps; no app is created by the service itself (the real service
+//     starts a default JupyterServer or space app in some set-ups), and
+//     ResourceSpec is not filled in.
+//   - Refusing creates in a domain that is not InService, and deletes of a
+//     Pending resource, are assumptions. Which error the service answers
+//     for a missing space owner, and for DeleteApp of a Deleted app, is a
+//     choice (ValidationException, ResourceNotFound); the service's may
+//     differ. CreateUserProfile, CreateSpace and CreateApp do not declare
+//     ResourceNotFound in the service model, so the SDK reports it for
+//     them as a generic smithy.APIError, not *types.ResourceNotFound.
+//   - Deleted apps stay until their owner is gone; the service drops them
+//     after a while of its own.
+//   - The list operations default to creation order, ascending; the
+//     service's default order (and its SortBy) is not emulated.
+//   - Space Url, LastHealthCheckTimestamp, LastUserActivityTimestamp and
+//     the SSO and trusted-identity members of apps are not reported.
 //   - Which server-filled defaults the service reports varies with time
 //     and account; the emulator's are a fixed, documented set.
 //   - An UpdateDomain is checked against the merged result, not against

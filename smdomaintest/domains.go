@@ -26,9 +26,11 @@ type domain struct {
 }
 
 // settle applies the status transitions whose time has come: Pending and
-// Updating become InService, Deleting domains disappear. Status is thus
-// a function of the clock; nothing runs in the background.
+// Updating become InService, Deleting domains disappear, and likewise for
+// user profiles, spaces and apps. Status is thus a function of the clock;
+// nothing runs in the background.
 func (e *Emulator) settle(now time.Time) {
+	e.settleResources(now)
 	for id, d := range e.domains {
 		switch d.out.Status {
 		case types.DomainStatusPending:
@@ -39,6 +41,7 @@ func (e *Emulator) settle(now time.Time) {
 			if !now.Before(d.since.Add(e.opts.deleteDelay)) {
 				delete(e.tags, aws.ToString(d.out.DomainArn))
 				delete(e.domains, id)
+				e.dropChildren(id)
 			}
 		}
 	}
@@ -317,6 +320,9 @@ func (e *Emulator) deleteDomain(req *request) (any, *apiError) {
 		return nil, errorf(400, "ResourceInUse", "Domain %s is in status %s and cannot be deleted until it settles", aws.ToString(in.DomainId), d.out.Status)
 	case types.DomainStatusDeleting:
 		return &sagemaker.DeleteDomainOutput{}, nil
+	}
+	if b := e.domainBlockers(aws.ToString(in.DomainId)); b != "" {
+		return nil, errorf(400, "ResourceInUse", "Unable to delete domain %s because it has %s; delete them first", aws.ToString(in.DomainId), b)
 	}
 	var policy types.RetentionType
 	if in.RetentionPolicy != nil {

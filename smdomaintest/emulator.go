@@ -22,9 +22,9 @@ import (
 // but no domain request comes near it.
 const maxBodyBytes = 10 << 20
 
-// Emulator holds the state of one emulated account (domains, tags, faults
-// waiting to happen and the call log) and serves SageMaker and STS requests
-// as an http.Handler. It is safe for concurrent use.
+// Emulator holds the state of one emulated account (domains with their
+// user profiles, spaces and apps, tags, faults waiting to happen and the
+// call log) and serves SageMaker and STS requests as an http.Handler. It is safe for concurrent use.
 //
 // Serve it with NewServer in tests, or mount it on any http.Server (the
 // smdomain CLI's emulator command does).
@@ -33,7 +33,10 @@ type Emulator struct {
 
 	mu        sync.Mutex
 	domains   map[string]*domain // by domain ID
-	seq       int64              // creation counter, orders ListDomains
+	seq       int64              // creation counter, orders every listing
+	profiles  map[childKey]*userProfile
+	spaces    map[childKey]*space
+	apps      []*app // in creation order, Deleted ones included
 	tags      map[string][]types.Tag
 	faults    map[fault]map[string]int
 	calls     []Call
@@ -48,6 +51,8 @@ func NewEmulator(opts ...Option) *Emulator {
 	return &Emulator{
 		opts:      newOptions(opts),
 		domains:   map[string]*domain{},
+		profiles:  map[childKey]*userProfile{},
+		spaces:    map[childKey]*space{},
 		tags:      map[string][]types.Tag{},
 		faults:    map[fault]map[string]int{},
 		retention: map[string]types.RetentionType{},

@@ -90,7 +90,7 @@ func TestErrorsDecodeIntoSDKTypes(t *testing.T) {
 		{
 			name: "UnknownOperationException",
 			call: func(_ *smdomaintest.Server, c *sagemaker.Client) error {
-				_, err := c.ListApps(ctx, &sagemaker.ListAppsInput{})
+				_, err := c.ListNotebookInstances(ctx, &sagemaker.ListNotebookInstancesInput{})
 				return err
 			},
 			code: "UnknownOperationException", status: 400,

@@ -23,6 +23,10 @@ type options struct {
 	updateDelay time.Duration
 	deleteDelay time.Duration
 	quota       int
+
+	userProfileDelay time.Duration
+	spaceDelay       time.Duration
+	appDelay         time.Duration
 }
 
 func newOptions(opts []Option) options {
@@ -88,4 +92,25 @@ func WithDeleteDelay(d time.Duration) Option {
 // DefaultDomainQuota; n <= 0 means no limit.
 func WithDomainQuota(n int) Option {
 	return func(o *options) { o.quota = n }
+}
+
+// WithUserProfileDelay sets how long a new user profile stays Pending
+// before it is InService, and how long a deleted one stays Deleting before
+// it is gone. The default is 0.
+func WithUserProfileDelay(d time.Duration) Option {
+	return func(o *options) { o.userProfileDelay = max(d, 0) }
+}
+
+// WithSpaceDelay sets how long a new space stays Pending before it is
+// InService, and how long a deleted one stays Deleting before it is gone.
+// The default is 0.
+func WithSpaceDelay(d time.Duration) Option {
+	return func(o *options) { o.spaceDelay = max(d, 0) }
+}
+
+// WithAppDelay sets how long a new app stays Pending before it is
+// InService, and how long a deleted one stays Deleting before it is
+// Deleted. The default is 0.
+func WithAppDelay(d time.Duration) Option {
+	return func(o *options) { o.appDelay = max(d, 0) }
 }

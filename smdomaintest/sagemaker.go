@@ -39,6 +39,30 @@ func lookupHandler(op string) handler {
 		return (*Emulator).deleteTags
 	case "ListTags":
 		return (*Emulator).listTags
+	case "CreateUserProfile":
+		return (*Emulator).createUserProfile
+	case "DescribeUserProfile":
+		return (*Emulator).describeUserProfile
+	case "DeleteUserProfile":
+		return (*Emulator).deleteUserProfile
+	case "ListUserProfiles":
+		return (*Emulator).listUserProfiles
+	case "CreateSpace":
+		return (*Emulator).createSpace
+	case "DescribeSpace":
+		return (*Emulator).describeSpace
+	case "DeleteSpace":
+		return (*Emulator).deleteSpace
+	case "ListSpaces":
+		return (*Emulator).listSpaces
+	case "CreateApp":
+		return (*Emulator).createApp
+	case "DescribeApp":
+		return (*Emulator).describeApp
+	case "DeleteApp":
+		return (*Emulator).deleteApp
+	case "ListApps":
+		return (*Emulator).listApps
 	}
 	return nil
 }

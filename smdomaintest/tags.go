@@ -16,10 +16,20 @@ const maxTags = 50
 // domainARNRE matches a domain ARN and captures its region and ID.
 var domainARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:sagemaker:([a-z0-9-]*):[0-9]{12}:domain/(.+)$`)
 
-// checkResource answers ResourceNotFound for the ARN of a domain that does
-// not exist. Any other ARN is accepted: the emulator keeps tags for ARNs
-// of resources it does not otherwise model.
+// childARNRE matches the ARN of a user profile, space or app.
+var childARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:(user-profile|space|app)/`)
+
+// checkResource answers ResourceNotFound for the ARN of a domain, user
+// profile or space that does not exist, or of an app that does not exist
+// or is Deleted. Any other ARN is accepted: the emulator keeps tags for
+// ARNs of resources it does not otherwise model.
 func (e *Emulator) checkResource(arn string) *apiError {
+	if childARNRE.MatchString(arn) {
+		if !e.childExists(arn) {
+			return errorf(400, "ResourceNotFound", "Resource %s not found", arn)
+		}
+		return nil
+	}
 	m := domainARNRE.FindStringSubmatch(arn)
 	if m == nil {
 		return nil
@@ -29,6 +39,27 @@ func (e *Emulator) checkResource(arn string) *apiError {
 		return errorf(400, "ResourceNotFound", "Resource %s not found", arn)
 	}
 	return nil
+}
+
+// childExists reports whether a user profile, a space or an app that is
+// not Deleted has arn.
+func (e *Emulator) childExists(arn string) bool {
+	for _, p := range e.profiles {
+		if aws.ToString(p.out.UserProfileArn) == arn {
+			return true
+		}
+	}
+	for _, s := range e.spaces {
+		if aws.ToString(s.out.SpaceArn) == arn {
+			return true
+		}
+	}
+	for _, a := range e.apps {
+		if aws.ToString(a.out.AppArn) == arn && a.out.Status != types.AppStatusDeleted {
+			return true
+		}
+	}
+	return false
 }
 
 // checkTags applies the rules the model does not express: no aws: prefix,

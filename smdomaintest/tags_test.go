@@ -39,7 +39,7 @@ func TestTags(t *testing.T) {
 func TestTagsOnAnyARN(t *testing.T) {
 	_, c, _ := newTest(t)
 	ctx := context.Background()
-	arn := aws.String("arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-abc/alice")
+	arn := aws.String("arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/analysis")
 	if _, err := c.AddTags(ctx, &sagemaker.AddTagsInput{ResourceArn: arn, Tags: []types.Tag{tag("Team", "Data")}}); err != nil {
 		t.Fatal(err)
 	}

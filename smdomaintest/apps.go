@@ -1,0 +1,257 @@
+package smdomaintest
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	"github.com/finegrained/smdomain/internal/wire"
+)
+
+// app is one emulated app: what DescribeApp reports, plus bookkeeping.
+// A Deleted app stays until its owner goes.
+type app struct {
+	out    *sagemaker.DescribeAppOutput
+	region string
+	seq    int64
+	since  time.Time // when the current status was entered
+}
+
+// appOwner is the user profile or the space an app belongs to: exactly
+// one of the names is set.
+type appOwner struct {
+	userProfile string
+	space       string
+}
+
+func (o appOwner) name() string { return o.userProfile + o.space }
+
+func (o appOwner) String() string {
+	if o.space != "" {
+		return "space " + o.space
+	}
+	return "user profile " + o.userProfile
+}
+
+// ownerOf reads the owner an app request names: exactly one of
+// UserProfileName and SpaceName, else ValidationException.
+func ownerOf(userProfileName, spaceName *string) (appOwner, *apiError) {
+	o := appOwner{userProfile: aws.ToString(userProfileName), space: aws.ToString(spaceName)}
+	if (o.userProfile == "") == (o.space == "") {
+		return o, crossFieldError("Exactly one of UserProfileName and SpaceName must be specified")
+	}
+	return o, nil
+}
+
+// owns reports whether a belongs to owner o of domainID.
+func (o appOwner) owns(domainID string, a *app) bool {
+	return aws.ToString(a.out.DomainId) == domainID &&
+		aws.ToString(a.out.UserProfileName) == o.userProfile &&
+		aws.ToString(a.out.SpaceName) == o.space
+}
+
+// ownerStatus returns the status of an app owner, or ResourceNotFound when
+// it does not exist (the domain is known to exist).
+func (e *Emulator) ownerStatus(domainID string, o appOwner) (string, *apiError) {
+	k := childKey{domainID, o.name()}
+	if o.space != "" {
+		if s, ok := e.spaces[k]; ok {
+			return string(s.out.Status), nil
+		}
+	} else if p, ok := e.profiles[k]; ok {
+		return string(p.out.Status), nil
+	}
+	return "", errorf(400, "ResourceNotFound", "%s not found in domain %s", capitalize(o.String()), domainID)
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// findApp returns the newest app with the given owner, type and name: the
+// one not Deleted if there is one (at most one is), else the last
+// Deleted. It answers ResourceNotFound for a missing domain, owner or app.
+func (e *Emulator) findApp(region, domainID string, o appOwner, appType types.AppType, name string) (*app, *apiError) {
+	if _, err := e.find(region, domainID); err != nil {
+		return nil, err
+	}
+	if _, err := e.ownerStatus(domainID, o); err != nil {
+		return nil, err
+	}
+	for i := len(e.apps) - 1; i >= 0; i-- {
+		a := e.apps[i]
+		if o.owns(domainID, a) && a.out.AppType == appType && aws.ToString(a.out.AppName) == name {
+			return a, nil
+		}
+	}
+	return nil, errorf(400, "ResourceNotFound", "App %s of type %s not found for %s in domain %s", name, appType, o, domainID)
+}
+
+func (e *Emulator) createApp(req *request) (any, *apiError) {
+	var in sagemaker.CreateAppInput
+	if err := checkInput("CreateApp", req.doc, &in); err != nil {
+		return nil, err
+	}
+	o, apiErr := ownerOf(in.UserProfileName, in.SpaceName)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	domainID, name := aws.ToString(in.DomainId), aws.ToString(in.AppName)
+	if _, err := e.domainForCreate(req.region, domainID, "app"); err != nil {
+		return nil, err
+	}
+	st, apiErr := e.ownerStatus(domainID, o)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	if st != string(types.UserProfileStatusInService) {
+		return nil, errorf(400, "ResourceInUse", "%s of domain %s is in status %s; an app can be created only for an InService owner", capitalize(o.String()), domainID, st)
+	}
+	for _, a := range e.apps {
+		if o.owns(domainID, a) && a.out.AppType == in.AppType && aws.ToString(a.out.AppName) == name && a.out.Status != types.AppStatusDeleted {
+			return nil, errorf(400, "ResourceInUse", "App %s of type %s already exists for %s in domain %s", name, in.AppType, o, domainID)
+		}
+	}
+	e.seq++
+	arn := e.childARN(req, "app", domainID, o.name()+"/"+strings.ToLower(string(in.AppType))+"/"+name)
+	out := &sagemaker.DescribeAppOutput{
+		AppArn:       aws.String(arn),
+		AppName:      aws.String(name),
+		AppType:      in.AppType,
+		DomainId:     aws.String(domainID),
+		Status:       types.AppStatusPending,
+		CreationTime: aws.Time(epoch(req.now)),
+		ResourceSpec: wire.Clone(in.ResourceSpec),
+		RecoveryMode: in.RecoveryMode,
+	}
+	if o.space != "" {
+		out.SpaceName = aws.String(o.space)
+	} else {
+		out.UserProfileName = aws.String(o.userProfile)
+	}
+	e.apps = append(e.apps, &app{out: out, region: req.region, seq: e.seq, since: req.now})
+	delete(e.tags, arn)
+	if len(in.Tags) > 0 {
+		e.tags[arn] = mergeTags(nil, in.Tags)
+	}
+	return &sagemaker.CreateAppOutput{AppArn: aws.String(arn)}, nil
+}
+
+func (e *Emulator) describeApp(req *request) (any, *apiError) {
+	var in sagemaker.DescribeAppInput
+	if err := checkInput("DescribeApp", req.doc, &in); err != nil {
+		return nil, err
+	}
+	o, apiErr := ownerOf(in.UserProfileName, in.SpaceName)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	a, apiErr := e.findApp(req.region, aws.ToString(in.DomainId), o, in.AppType, aws.ToString(in.AppName))
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	return wire.Clone(a.out), nil
+}
+
+func (e *Emulator) deleteApp(req *request) (any, *apiError) {
+	var in sagemaker.DeleteAppInput
+	if err := checkInput("DeleteApp", req.doc, &in); err != nil {
+		return nil, err
+	}
+	o, apiErr := ownerOf(in.UserProfileName, in.SpaceName)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	domainID, name := aws.ToString(in.DomainId), aws.ToString(in.AppName)
+	a, apiErr := e.findApp(req.region, domainID, o, in.AppType, name)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	switch a.out.Status {
+	case types.AppStatusPending:
+		return nil, errorf(400, "ResourceInUse", "App %s of type %s is in status Pending and cannot be deleted until it settles", name, in.AppType)
+	case types.AppStatusDeleting:
+		return &sagemaker.DeleteAppOutput{}, nil
+	case types.AppStatusDeleted:
+		return nil, errorf(400, "ResourceNotFound", "App %s of type %s for %s in domain %s is already Deleted", name, in.AppType, o, domainID)
+	}
+	a.out.Status = types.AppStatusDeleting
+	a.out.FailureReason = nil
+	a.since = req.now
+	return &sagemaker.DeleteAppOutput{}, nil
+}
+
+func (e *Emulator) listApps(req *request) (any, *apiError) {
+	var in sagemaker.ListAppsInput
+	if err := checkInput("ListApps", req.doc, &in); err != nil {
+		return nil, err
+	}
+	var as []*app
+	for _, a := range e.apps {
+		if a.region != req.region ||
+			(in.DomainIdEquals != nil && aws.ToString(a.out.DomainId) != *in.DomainIdEquals) ||
+			(in.UserProfileNameEquals != nil && aws.ToString(a.out.UserProfileName) != *in.UserProfileNameEquals) ||
+			(in.SpaceNameEquals != nil && aws.ToString(a.out.SpaceName) != *in.SpaceNameEquals) {
+			continue
+		}
+		as = append(as, a)
+	}
+	page, next, apiErr := paginate(as, func(a *app) int64 { return a.seq }, in.MaxResults, in.NextToken, "apps", in.SortOrder == types.SortOrderDescending)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	out := &sagemaker.ListAppsOutput{Apps: make([]types.AppDetails, 0, len(page)), NextToken: next}
+	for _, a := range page {
+		o := a.out
+		out.Apps = append(out.Apps, types.AppDetails{
+			DomainId:        o.DomainId,
+			UserProfileName: o.UserProfileName,
+			SpaceName:       o.SpaceName,
+			AppType:         o.AppType,
+			AppName:         o.AppName,
+			Status:          o.Status,
+			CreationTime:    o.CreationTime,
+			ResourceSpec:    wire.Clone(o.ResourceSpec),
+		})
+	}
+	return out, nil
+}
+
+// SetAppStatus moves the app with ARN appARN (the newest, if Deleted apps
+// share it) to status (one of the AppStatus values: Failed, InService,
+// Deleted, ...) with failureReason as its FailureReason (cleared when
+// empty). An app moved to Pending or Deleting starts the app delay again.
+// It returns an error if no such app exists or the status is unknown.
+func (e *Emulator) SetAppStatus(appARN, status, failureReason string) error {
+	st := types.AppStatus(status)
+	if err := checkStatus("app", st, st.Values()); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.opts.clock.Now()
+	e.settle(now)
+	for i := len(e.apps) - 1; i >= 0; i-- {
+		a := e.apps[i]
+		if aws.ToString(a.out.AppArn) != appARN {
+			continue
+		}
+		a.out.Status = st
+		a.out.FailureReason = nil
+		if failureReason != "" {
+			a.out.FailureReason = aws.String(failureReason)
+		}
+		a.since = now
+		return nil
+	}
+	return fmt.Errorf("smdomaintest: app %s not found", appARN)
+}

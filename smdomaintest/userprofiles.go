@@ -1,0 +1,206 @@
+package smdomaintest
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	"github.com/finegrained/smdomain/internal/wire"
+)
+
+// userProfile is one emulated user profile: what DescribeUserProfile
+// reports, plus bookkeeping.
+type userProfile struct {
+	out    *sagemaker.DescribeUserProfileOutput
+	region string
+	seq    int64
+	since  time.Time // when the current status was entered
+}
+
+// findUserProfile returns the user profile name of domainID in region, or
+// ResourceNotFound for a missing domain or profile.
+func (e *Emulator) findUserProfile(region, domainID, name string) (*userProfile, *apiError) {
+	if _, err := e.find(region, domainID); err != nil {
+		return nil, err
+	}
+	p, ok := e.profiles[childKey{domainID, name}]
+	if !ok {
+		return nil, errorf(400, "ResourceNotFound", "User profile %s not found in domain %s", name, domainID)
+	}
+	return p, nil
+}
+
+func (e *Emulator) createUserProfile(req *request) (any, *apiError) {
+	var in sagemaker.CreateUserProfileInput
+	if err := checkInput("CreateUserProfile", req.doc, &in); err != nil {
+		return nil, err
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	domainID, name := aws.ToString(in.DomainId), aws.ToString(in.UserProfileName)
+	d, apiErr := e.domainForCreate(req.region, domainID, "user profile")
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	sso := in.SingleSignOnUserIdentifier != nil || in.SingleSignOnUserValue != nil
+	switch {
+	case d.out.AuthMode == types.AuthModeSso && (in.SingleSignOnUserIdentifier == nil || in.SingleSignOnUserValue == nil):
+		return nil, crossFieldError("SingleSignOnUserIdentifier and SingleSignOnUserValue are required in a domain whose AuthMode is SSO")
+	case d.out.AuthMode != types.AuthModeSso && sso:
+		return nil, crossFieldError("SingleSignOnUserIdentifier and SingleSignOnUserValue can be given only in a domain whose AuthMode is SSO")
+	}
+	k := childKey{domainID, name}
+	if _, taken := e.profiles[k]; taken {
+		return nil, errorf(400, "ResourceInUse", "User profile %s already exists in domain %s", name, domainID)
+	}
+	e.seq++
+	arn := e.childARN(req, "user-profile", domainID, name)
+	now := epoch(req.now)
+	e.profiles[k] = &userProfile{
+		out: &sagemaker.DescribeUserProfileOutput{
+			DomainId:                   aws.String(domainID),
+			UserProfileArn:             aws.String(arn),
+			UserProfileName:            aws.String(name),
+			Status:                     types.UserProfileStatusPending,
+			CreationTime:               aws.Time(now),
+			LastModifiedTime:           aws.Time(now),
+			HomeEfsFileSystemUid:       homeUID(e.seq),
+			SingleSignOnUserIdentifier: in.SingleSignOnUserIdentifier,
+			SingleSignOnUserValue:      in.SingleSignOnUserValue,
+			UserSettings:               wire.Clone(in.UserSettings),
+		},
+		region: req.region,
+		seq:    e.seq,
+		since:  req.now,
+	}
+	delete(e.tags, arn)
+	if len(in.Tags) > 0 {
+		e.tags[arn] = mergeTags(nil, in.Tags)
+	}
+	return &sagemaker.CreateUserProfileOutput{UserProfileArn: aws.String(arn)}, nil
+}
+
+func (e *Emulator) describeUserProfile(req *request) (any, *apiError) {
+	var in sagemaker.DescribeUserProfileInput
+	if err := checkInput("DescribeUserProfile", req.doc, &in); err != nil {
+		return nil, err
+	}
+	p, err := e.findUserProfile(req.region, aws.ToString(in.DomainId), aws.ToString(in.UserProfileName))
+	if err != nil {
+		return nil, err
+	}
+	return wire.Clone(p.out), nil
+}
+
+// userProfileBlockers names the apps (not Deleted) and the spaces a user
+// profile has, which keep it from being deleted; "" when there are none.
+func (e *Emulator) userProfileBlockers(domainID, name string) string {
+	var apps, spaces []string
+	for _, a := range e.apps {
+		if aws.ToString(a.out.DomainId) == domainID && aws.ToString(a.out.UserProfileName) == name && a.out.Status != types.AppStatusDeleted {
+			apps = append(apps, string(a.out.AppType)+"/"+aws.ToString(a.out.AppName))
+		}
+	}
+	for k, s := range e.spaces {
+		if k.domainID == domainID && s.out.OwnershipSettings != nil && aws.ToString(s.out.OwnershipSettings.OwnerUserProfileName) == name {
+			spaces = append(spaces, k.name)
+		}
+	}
+	var parts []string
+	if len(apps) > 0 {
+		parts = append(parts, plural(len(apps), "app", "apps")+" not Deleted ("+listNames(apps)+")")
+	}
+	if len(spaces) > 0 {
+		parts = append(parts, plural(len(spaces), "space", "spaces")+" it owns ("+listNames(spaces)+")")
+	}
+	return strings.Join(parts, " and ")
+}
+
+func (e *Emulator) deleteUserProfile(req *request) (any, *apiError) {
+	var in sagemaker.DeleteUserProfileInput
+	if err := checkInput("DeleteUserProfile", req.doc, &in); err != nil {
+		return nil, err
+	}
+	domainID, name := aws.ToString(in.DomainId), aws.ToString(in.UserProfileName)
+	p, apiErr := e.findUserProfile(req.region, domainID, name)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	switch p.out.Status {
+	case types.UserProfileStatusPending, types.UserProfileStatusUpdating:
+		return nil, errorf(400, "ResourceInUse", "User profile %s is in status %s and cannot be deleted until it settles", name, p.out.Status)
+	case types.UserProfileStatusDeleting:
+		return &sagemaker.DeleteUserProfileOutput{}, nil
+	}
+	if b := e.userProfileBlockers(domainID, name); b != "" {
+		return nil, errorf(400, "ResourceInUse", "Unable to delete user profile %s of domain %s because it has %s", name, domainID, b)
+	}
+	p.out.Status = types.UserProfileStatusDeleting
+	p.out.FailureReason = nil
+	p.out.LastModifiedTime = aws.Time(epoch(req.now))
+	p.since = req.now
+	return &sagemaker.DeleteUserProfileOutput{}, nil
+}
+
+func (e *Emulator) listUserProfiles(req *request) (any, *apiError) {
+	var in sagemaker.ListUserProfilesInput
+	if err := checkInput("ListUserProfiles", req.doc, &in); err != nil {
+		return nil, err
+	}
+	var ps []*userProfile
+	for k, p := range e.profiles {
+		if p.region != req.region ||
+			(in.DomainIdEquals != nil && k.domainID != *in.DomainIdEquals) ||
+			(in.UserProfileNameContains != nil && !strings.Contains(k.name, *in.UserProfileNameContains)) {
+			continue
+		}
+		ps = append(ps, p)
+	}
+	page, next, apiErr := paginate(ps, func(p *userProfile) int64 { return p.seq }, in.MaxResults, in.NextToken, "userprofiles", in.SortOrder == types.SortOrderDescending)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	out := &sagemaker.ListUserProfilesOutput{UserProfiles: make([]types.UserProfileDetails, 0, len(page)), NextToken: next}
+	for _, p := range page {
+		out.UserProfiles = append(out.UserProfiles, types.UserProfileDetails{
+			DomainId:         p.out.DomainId,
+			UserProfileName:  p.out.UserProfileName,
+			Status:           p.out.Status,
+			CreationTime:     p.out.CreationTime,
+			LastModifiedTime: p.out.LastModifiedTime,
+		})
+	}
+	return out, nil
+}
+
+// SetUserProfileStatus moves a user profile to status (one of the
+// UserProfileStatus values: Failed, Delete_Failed, InService, ...) with
+// failureReason as its FailureReason (cleared when empty). A profile moved
+// to Pending, Updating or Deleting starts the user profile delay again. It
+// returns an error if the profile does not exist or the status is unknown.
+func (e *Emulator) SetUserProfileStatus(domainID, name, status, failureReason string) error {
+	st := types.UserProfileStatus(status)
+	if err := checkStatus("user profile", st, st.Values()); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.opts.clock.Now()
+	e.settle(now)
+	p, ok := e.profiles[childKey{domainID, name}]
+	if !ok {
+		return fmt.Errorf("smdomaintest: user profile %s not found in domain %s", name, domainID)
+	}
+	p.out.Status = st
+	p.out.FailureReason = nil
+	if failureReason != "" {
+		p.out.FailureReason = aws.String(failureReason)
+	}
+	p.out.LastModifiedTime = aws.Time(epoch(now))
+	p.since = now
+	return nil
+}
