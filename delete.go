@@ -64,6 +64,7 @@ func (c *Client) Delete(ctx context.Context, name string, opts ...DeleteOption) 
 		if live == nil {
 			return res, nil
 		}
+		res.Domain = newDomain(live)
 		id := deref(live.DomainId)
 		switch live.Status {
 		case types.DomainStatusPending, types.DomainStatusUpdating:

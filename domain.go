@@ -81,7 +81,9 @@ type Result struct {
 	// Changes are the changes applied (for a create, every field the spec
 	// sets).
 	Changes []Change
-	// Domain is the domain as described after the wait; nil after a delete.
+	// Domain is the domain as described after the wait. For Delete it is
+	// the domain as last described before it went (its home EFS volume ID,
+	// say); nil when no domain had the name.
 	Domain *Domain
 }
 

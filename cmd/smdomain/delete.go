@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,8 +15,10 @@ func deleteUsage(w io.Writer) {
 	fmt.Fprintln(w, "Deletes the domain called NAME and waits until it is gone. Asks nothing, so it")
 	fmt.Fprintln(w, "suits CI. The home EFS volume (every user's home directory) is retained unless")
 	fmt.Fprintln(w, "--delete-efs is given; a retained volume keeps its VPC from being deleted.")
-	fmt.Fprintln(w, "A domain that does not exist is not an error. The domain's user profiles,")
-	fmt.Fprintln(w, "spaces and apps must be deleted first; the service refuses otherwise.")
+	fmt.Fprintln(w, "A domain that does not exist is not an error. The service refuses to delete a")
+	fmt.Fprintln(w, "domain that still has user profiles or spaces: delete names them and deletes")
+	fmt.Fprintln(w, "nothing, unless --cascade is given, which deletes the domain's apps, then its")
+	fmt.Fprintln(w, "spaces, then its user profiles, then the domain.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Exit status: 0 when no domain has the name any more, 1 on any error, 2 on a bad flag.")
 	fmt.Fprintln(w)
@@ -32,8 +33,10 @@ func runDelete(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		aws       awsFlags
 		cl        clientFlags
 		deleteEFS bool
+		cascade   bool
 	)
 	fs.BoolVar(&deleteEFS, "delete-efs", false, "also delete the home EFS volume and every user's home directory (default: retain it)")
+	fs.BoolVar(&cascade, "cascade", false, "first delete the domain's apps, spaces and user profiles, in that order (default: refuse while they exist)")
 	aws.register(fs)
 	cl.registerMaxWait(fs)
 	pos, code := parseArgs(fs, args, deleteUsage, stdout, stderr, exitUsage)
@@ -50,41 +53,38 @@ func runDelete(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitFail
 	}
 	client := smdomain.NewFromConfig(cfg, append(cl.options(), progressTo(stderr, prog+": ", 0))...)
-	return deleteDomain(ctx, client, pos[0], deleteEFS, stdout, stderr)
-}
-
-// deleteDomain deletes the domain called name and says what became of its
-// home EFS volume.
-func deleteDomain(ctx context.Context, client *smdomain.Client, name string, deleteEFS bool, stdout, stderr io.Writer) int {
-	const prog = "smdomain delete"
-	efs := ""
-	switch d, err := client.Get(ctx, name); {
-	case errors.Is(err, smdomain.ErrNotFound):
-	case err != nil:
-		printError(stderr, prog, err)
-		return exitFail
-	default:
-		efs = d.HomeEFSFileSystemID
-	}
 	var opts []smdomain.DeleteOption
 	if deleteEFS {
 		opts = append(opts, smdomain.WithDeleteHomeEFS())
 	}
+	if cascade {
+		opts = append(opts, smdomain.WithCascade())
+	}
+	return deleteDomain(ctx, client, pos[0], opts, deleteEFS, stdout, stderr)
+}
+
+// deleteDomain deletes the domain called name and says what went with it
+// and what became of its home EFS volume.
+func deleteDomain(ctx context.Context, client *smdomain.Client, name string, opts []smdomain.DeleteOption, deleteEFS bool, stdout, stderr io.Writer) int {
+	const prog = "smdomain delete"
 	res, err := client.Delete(ctx, name, opts...)
 	if err != nil {
 		printError(stderr, prog, err)
 		return exitFail
 	}
 	if res.Action != smdomain.ActionDeleted {
-		if efs != "" {
+		if res.Domain != nil {
 			fmt.Fprintf(stdout, "domain %q is gone (it was already being deleted)\n", name)
 		} else {
 			fmt.Fprintf(stdout, "domain %q not found: nothing to delete\n", name)
 		}
 		return exitOK
 	}
+	for _, c := range res.Changes {
+		fmt.Fprintf(stdout, "  deleted %s\n", c.Path)
+	}
 	fmt.Fprintf(stdout, "domain %q deleted\n", name)
-	switch {
+	switch efs := res.Domain.HomeEFSFileSystemID; {
 	case efs == "":
 	case deleteEFS:
 		fmt.Fprintf(stdout, "  home EFS volume %s deleted\n", efs)

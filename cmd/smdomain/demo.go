@@ -134,7 +134,7 @@ func demo(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 
 	step(stdout, "8. $ smdomain delete "+demoName+"   # home EFS volume retained unless --delete-efs")
-	if err := expect(deleteDomain(ctx, client, demoName, false, stdout, stderr), exitOK, stdout); err != nil {
+	if err := expect(deleteDomain(ctx, client, demoName, nil, false, stdout, stderr), exitOK, stdout); err != nil {
 		return err
 	}
 
