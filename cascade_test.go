@@ -1,0 +1,210 @@
+package smdomain_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/finegrained/smdomain"
+	"github.com/finegrained/smdomain/smdomaintest"
+)
+
+// newPopulatedEnv creates a domain with two user profiles, a space owned by
+// one of them, and three apps (two of a user, one in the space), each kind
+// taking minutes of virtual time to create and to delete.
+func newPopulatedEnv(t *testing.T) (*env, string) {
+	t.Helper()
+	clk := smdomaintest.NewFakeClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
+	srv := smdomaintest.NewServer(smdomaintest.WithClock(clk),
+		smdomaintest.WithCreateDelay(createDelay), smdomaintest.WithDeleteDelay(deleteDelay),
+		smdomaintest.WithUserProfileDelay(time.Minute), smdomaintest.WithSpaceDelay(90*time.Second),
+		smdomaintest.WithAppDelay(2*time.Minute))
+	t.Cleanup(srv.Close)
+	e := &env{srv: srv, clk: clk, sm: sagemaker.NewFromConfig(srv.AWSConfig()),
+		client: smdomain.NewFromConfig(srv.AWSConfig(), smdomain.WithClock(clk))}
+	id := mustEnsure(t, e.client, mustSpec(t, "busy", seedOptions()...)).Domain.ID
+	ctx := context.Background()
+	for _, user := range []string{"alice", "bob"} {
+		if _, err := e.sm.CreateUserProfile(ctx, &sagemaker.CreateUserProfileInput{
+			DomainId: aws.String(id), UserProfileName: aws.String(user)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.Advance(time.Minute) // the profiles are InService
+	if _, err := e.sm.CreateSpace(ctx, &sagemaker.CreateSpaceInput{DomainId: aws.String(id), SpaceName: aws.String("shared"),
+		OwnershipSettings: &types.OwnershipSettings{OwnerUserProfileName: aws.String("alice")}}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(90 * time.Second) // the space is InService
+	apps := []*sagemaker.CreateAppInput{
+		{DomainId: aws.String(id), UserProfileName: aws.String("alice"), AppType: types.AppTypeJupyterServer, AppName: aws.String("default")},
+		{DomainId: aws.String(id), UserProfileName: aws.String("alice"), AppType: types.AppTypeKernelGateway, AppName: aws.String("datascience")},
+		{DomainId: aws.String(id), SpaceName: aws.String("shared"), AppType: types.AppTypeJupyterLab, AppName: aws.String("default")},
+	}
+	for _, in := range apps {
+		if _, err := e.sm.CreateApp(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e, id
+}
+
+func TestDeleteRefusesDomainInUse(t *testing.T) {
+	e, id := newPopulatedEnv(t)
+	e.srv.ResetCalls()
+	_, err := e.client.Delete(context.Background(), "busy")
+	var inUse *smdomain.DomainInUseError
+	if !errors.As(err, &inUse) {
+		t.Fatalf("Delete: %v, want *DomainInUseError", err)
+	}
+	want := &smdomain.DomainInUseError{DomainID: id,
+		UserProfiles: []string{"alice", "bob"},
+		Spaces:       []string{"shared"},
+		Apps:         []string{"alice/JupyterServer/default", "alice/KernelGateway/datascience", "shared/JupyterLab/default"},
+	}
+	if diff := cmp.Diff(want, inUse); diff != "" {
+		t.Errorf("DomainInUseError (-want +got):\n%s", diff)
+	}
+	for _, op := range []string{"DeleteApp", "DeleteSpace", "DeleteUserProfile"} {
+		if n := e.count(op); n != 0 {
+			t.Errorf("%s called %d times without WithCascade", op, n)
+		}
+	}
+	if ids := e.srv.DomainIDs(); len(ids) != 1 {
+		t.Errorf("domains = %v, want the domain kept", ids)
+	}
+}
+
+func TestDeleteCascade(t *testing.T) {
+	e, _ := newPopulatedEnv(t) // the apps are still Pending: the cascade waits for them
+	e.srv.ResetCalls()
+	res, err := e.client.Delete(context.Background(), "busy", smdomain.WithCascade())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Action != smdomain.ActionDeleted {
+		t.Errorf("action %q, want deleted", res.Action)
+	}
+	var paths []string
+	for _, c := range res.Changes {
+		paths = append(paths, c.Path)
+	}
+	want := []string{
+		"Apps.alice/JupyterServer/default", "Apps.alice/KernelGateway/datascience", "Apps.shared/JupyterLab/default",
+		"Spaces.shared",
+		"UserProfiles.alice", "UserProfiles.bob",
+	}
+	if diff := cmp.Diff(want, paths); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+	if ids := e.srv.DomainIDs(); len(ids) != 0 {
+		t.Errorf("domains after a cascade: %v", ids)
+	}
+	// The order the service requires: every app, then every space, then
+	// every user profile, then the domain; each delete sent once.
+	var deletes []string
+	for _, op := range e.ops() {
+		if slices.Contains([]string{"DeleteApp", "DeleteSpace", "DeleteUserProfile", "DeleteDomain"}, op) {
+			deletes = append(deletes, op)
+		}
+	}
+	wantOrder := []string{"DeleteApp", "DeleteApp", "DeleteApp", "DeleteSpace", "DeleteUserProfile", "DeleteUserProfile", "DeleteDomain"}
+	if diff := cmp.Diff(wantOrder, deletes); diff != "" {
+		t.Errorf("delete calls (-want +got):\n%s", diff)
+	}
+	// Deleting again is a no-op.
+	if again, err := e.client.Delete(context.Background(), "busy", smdomain.WithCascade()); err != nil || again.Action != smdomain.ActionUnchanged {
+		t.Errorf("second Delete: %v %v, want unchanged", again, err)
+	}
+}
+
+// cancelAfter is the real client, but for cancelling a context right after
+// the first call of one delete operation, wherever the cascade is then.
+type cancelAfter struct {
+	smdomain.API
+	op     string
+	cancel context.CancelFunc
+}
+
+func (c cancelAfter) after(op string) {
+	if op == c.op {
+		c.cancel()
+	}
+}
+
+func (c cancelAfter) DeleteApp(ctx context.Context, in *sagemaker.DeleteAppInput, opts ...func(*sagemaker.Options)) (*sagemaker.DeleteAppOutput, error) {
+	defer c.after("DeleteApp")
+	return c.API.DeleteApp(ctx, in, opts...)
+}
+
+func (c cancelAfter) DeleteSpace(ctx context.Context, in *sagemaker.DeleteSpaceInput, opts ...func(*sagemaker.Options)) (*sagemaker.DeleteSpaceOutput, error) {
+	defer c.after("DeleteSpace")
+	return c.API.DeleteSpace(ctx, in, opts...)
+}
+
+func (c cancelAfter) DeleteUserProfile(ctx context.Context, in *sagemaker.DeleteUserProfileInput, opts ...func(*sagemaker.Options)) (*sagemaker.DeleteUserProfileOutput, error) {
+	defer c.after("DeleteUserProfile")
+	return c.API.DeleteUserProfile(ctx, in, opts...)
+}
+
+// TestDeleteCascadeResumes cancels a cascade right after its first delete
+// of each kind, and checks that a fresh Client's Delete finishes the job.
+func TestDeleteCascadeResumes(t *testing.T) {
+	for _, op := range []string{"DeleteApp", "DeleteSpace", "DeleteUserProfile"} {
+		t.Run(op, func(t *testing.T) {
+			e, _ := newPopulatedEnv(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			c := smdomain.New(cancelAfter{API: e.sm, op: op, cancel: cancel}, smdomain.WithClock(e.clk))
+			if _, err := c.Delete(ctx, "busy", smdomain.WithCascade()); !errors.Is(err, context.Canceled) {
+				t.Fatalf("Delete cancelled after the first %s: %v, want context.Canceled", op, err)
+			}
+			if ids := e.srv.DomainIDs(); len(ids) != 1 {
+				t.Fatalf("domains after the cancel: %v, want the domain still there", ids)
+			}
+			res, err := e.newClient().Delete(context.Background(), "busy", smdomain.WithCascade())
+			if err != nil || res.Action != smdomain.ActionDeleted {
+				t.Fatalf("resumed Delete: %v %v", res, err)
+			}
+			if ids := e.srv.DomainIDs(); len(ids) != 0 {
+				t.Errorf("domains: %v", ids)
+			}
+		})
+	}
+}
+
+// TestDeleteCascadeFaults arms each fault on each call a cascade makes:
+// the Delete either finishes, or fails and the next Delete finishes.
+func TestDeleteCascadeFaults(t *testing.T) {
+	for _, op := range []string{"ListApps", "DeleteApp", "ListSpaces", "DeleteSpace", "ListUserProfiles", "DeleteUserProfile"} {
+		for _, fk := range faultKinds {
+			t.Run(op+"/"+fk.name, func(t *testing.T) {
+				e, _ := newPopulatedEnv(t)
+				fk.arm(e.srv, op)
+				_, err := e.client.Delete(context.Background(), "busy", smdomain.WithCascade())
+				disarm(e.srv, op)
+				if !slices.ContainsFunc(e.srv.Calls(), func(c smdomaintest.Call) bool {
+					return c.Operation == op && c.Fault == logFault[fk.name]
+				}) {
+					t.Fatalf("the fault was never met (calls: %v)", e.ops())
+				}
+				if err != nil {
+					t.Logf("first Delete: %v", err)
+					if _, err := e.newClient().Delete(context.Background(), "busy", smdomain.WithCascade()); err != nil {
+						t.Fatalf("Delete without faults after the error: %v", err)
+					}
+				}
+				if ids := e.srv.DomainIDs(); len(ids) != 0 {
+					t.Errorf("domains: %v, want none", ids)
+				}
+			})
+		}
+	}
+}
