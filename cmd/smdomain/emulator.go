@@ -21,6 +21,7 @@ type emulatorConfig struct {
 	createDelay      time.Duration
 	updateDelay      time.Duration
 	deleteDelay      time.Duration
+	resourceDelay    time.Duration
 	quota            int
 }
 
@@ -36,13 +37,15 @@ func parseEmulatorFlags(args []string, stdout, stderr io.Writer) (emulatorConfig
 	fs.DurationVar(&cfg.createDelay, "create-delay", 5*time.Second, "how long a new domain stays Pending")
 	fs.DurationVar(&cfg.updateDelay, "update-delay", 3*time.Second, "how long an updated domain stays Updating")
 	fs.DurationVar(&cfg.deleteDelay, "delete-delay", 3*time.Second, "how long a deleted domain stays Deleting")
+	fs.DurationVar(&cfg.resourceDelay, "resource-delay", 2*time.Second, "how long a user profile, space or app stays Pending after create and Deleting after delete")
 	fs.IntVar(&cfg.quota, "quota", smdomaintest.DefaultDomainQuota, "live domains per region before ResourceLimitExceeded (0: no limit)")
 	printUsage := func(w io.Writer) {
 		fmt.Fprintln(w, "Usage: smdomain emulator [flags]")
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, "Serves an in-process SageMaker (domains and tags) and STS GetCallerIdentity on")
-		fmt.Fprintln(w, "the real wire protocols, on the real clock, until interrupted. Point any AWS")
-		fmt.Fprintln(w, "client at it with --endpoint-url; any credentials are accepted.")
+		fmt.Fprintln(w, "Serves an in-process SageMaker (domains, user profiles, spaces, apps and tags)")
+		fmt.Fprintln(w, "and STS GetCallerIdentity on the real wire protocols, on the real clock, until")
+		fmt.Fprintln(w, "interrupted. Point any AWS client at it with --endpoint-url; any credentials")
+		fmt.Fprintln(w, "are accepted.")
 		fmt.Fprintln(w)
 		fs.SetOutput(w)
 		fs.PrintDefaults()
@@ -104,6 +107,9 @@ func serveEmulator(ctx context.Context, ln net.Listener, cfg emulatorConfig, std
 		smdomaintest.WithUpdateDelay(cfg.updateDelay),
 		smdomaintest.WithDeleteDelay(cfg.deleteDelay),
 		smdomaintest.WithDomainQuota(cfg.quota),
+		smdomaintest.WithUserProfileDelay(cfg.resourceDelay),
+		smdomaintest.WithSpaceDelay(cfg.resourceDelay),
+		smdomaintest.WithAppDelay(cfg.resourceDelay),
 	)
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
 	endpoint := "http://" + ln.Addr().String()
