@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -237,6 +238,20 @@ func printError(w io.Writer, prefix string, err error) {
 	if errors.As(err, &rerr) {
 		fmt.Fprintf(w, "%s: %v\n", prefix, err)
 		fmt.Fprintf(w, "%s: nothing was changed. A new domain gets a new home EFS volume, so the users' home directories would be lost; to replace it anyway, run \"smdomain delete\" and then \"smdomain apply\".\n", prefix)
+		return
+	}
+	var inUse *smdomain.DomainInUseError
+	if errors.As(err, &inUse) {
+		fmt.Fprintf(w, "%s: %v\n", prefix, err)
+		for _, group := range []struct {
+			what  string
+			names []string
+		}{{"user profiles", inUse.UserProfiles}, {"spaces", inUse.Spaces}, {"apps", inUse.Apps}} {
+			if len(group.names) > 0 {
+				fmt.Fprintf(w, "  %s: %s\n", group.what, strings.Join(group.names, ", "))
+			}
+		}
+		fmt.Fprintf(w, "%s: to delete them with the domain, run it again with --cascade\n", prefix)
 		return
 	}
 	fmt.Fprintf(w, "%s: %v\n", prefix, err)

@@ -522,3 +522,30 @@ func TestCLIDomainID(t *testing.T) {
 	}
 	want(t, "bad ID", c.run("", "plan", "-f", spec, "--domain-id", "nope"), 1, nil, []string{"DomainId"})
 }
+
+// TestCLIDeleteCascade: delete refuses a domain with a user profile and an
+// app, naming them, and --cascade deletes them and then the domain.
+func TestCLIDeleteCascade(t *testing.T) {
+	c := newCLI(t)
+	want(t, "apply", c.run("", "apply", "-f", c.writeFile("domain.json", seedJSON)), 0, nil, nil)
+	id := c.srv.DomainIDs()[0]
+	sm := sagemaker.NewFromConfig(c.srv.AWSConfig())
+	ctx := context.Background()
+	if _, err := sm.CreateUserProfile(ctx, &sagemaker.CreateUserProfileInput{
+		DomainId: aws.String(id), UserProfileName: aws.String("alice")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sm.CreateApp(ctx, &sagemaker.CreateAppInput{DomainId: aws.String(id), UserProfileName: aws.String("alice"),
+		AppType: types.AppTypeJupyterServer, AppName: aws.String("default")}); err != nil {
+		t.Fatal(err)
+	}
+	want(t, "delete", c.run("", "delete", "ml-platform"), 1, nil, []string{"1 user profile, 1 app", "--cascade"})
+	if len(c.srv.DomainIDs()) != 1 {
+		t.Fatal("a refused delete deleted the domain")
+	}
+	want(t, "delete --cascade", c.run("", "delete", "ml-platform", "--cascade"), 0,
+		[]string{"deleted Apps.alice/JupyterServer/default", "deleted UserProfiles.alice", `domain "ml-platform" deleted`}, nil)
+	if ids := c.srv.DomainIDs(); len(ids) != 0 {
+		t.Errorf("domains after --cascade: %v", ids)
+	}
+}
