@@ -28,7 +28,8 @@
 // returns. A second Ensure with the same spec makes no write call and reports
 // ActionUnchanged. Get reads a domain by name; Delete removes it and waits
 // until it is gone, keeping the home EFS volume unless WithDeleteHomeEFS is
-// given. Waits are bounded by WithMaxWait and report progress through
+// given; WithCascade first deletes the domain's apps, spaces and user
+// profiles, in the order the service requires. Waits are bounded by WithMaxWait and report progress through
 // WithLogger or WithWaitOptions.
 //
 // # Unset means unmanaged
@@ -62,6 +63,8 @@
 //     WithDomainID.
 //   - *RoleAccountError: an execution role from another account, refused
 //     before any write unless WithCrossAccountRoles.
+//   - *DomainInUseError: Delete was refused because the domain still has
+//     user profiles or spaces; it names them.
 //   - ErrNotFound: no such domain (Get); ErrWaitTimeout: the wait ran out.
 //
 // SDK errors stay reachable too, for example *types.ResourceNotFound or
