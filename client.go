@@ -76,6 +76,7 @@ type clientOptions struct {
 	sts               STSAPI
 	maxWait           time.Duration
 	crossAccountRoles bool
+	owner             string
 	waitOptions       []func(*DomainInServiceWaiterOptions)
 }
 

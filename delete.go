@@ -75,6 +75,9 @@ func (c *Client) Delete(ctx context.Context, name string, opts ...DeleteOption) 
 			continue
 		case types.DomainStatusDeleting:
 		default:
+			if err := c.checkOwnerOf(ctx, live); err != nil {
+				return nil, err
+			}
 			if o.cascade {
 				changes, err := c.deleteContents(ctx, id, deadline)
 				res.Changes = append(res.Changes, changes...)

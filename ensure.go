@@ -141,7 +141,7 @@ func (c *Client) create(ctx context.Context, spec *Spec, deadline time.Time) (*R
 	if err != nil {
 		return nil, err
 	}
-	in := spec.CreateDomainInput()
+	in := c.ownedInput(spec.CreateDomainInput())
 	id := ""
 	for attempt := 1; id == ""; attempt++ {
 		if attempt > 1 {

@@ -217,3 +217,22 @@ func (e *DomainInUseError) Error() string {
 	return fmt.Sprintf("domain %s still has %s; delete them first, or delete with WithCascade (nothing was deleted)",
 		e.DomainID, strings.Join(parts, ", "))
 }
+
+// NotOwnedError is returned when a Client given WithOwner meets a domain
+// whose OwnerTagKey tag is missing or names another owner. Nothing was
+// written.
+type NotOwnedError struct {
+	DomainID string
+	Owner    string // the tag's value; "" when the domain has none
+	Want     string // the Client's owner
+}
+
+// Error names the domain, its owner and the Client's.
+func (e *NotOwnedError) Error() string {
+	has := fmt.Sprintf("is owned by %q", e.Owner)
+	if e.Owner == "" {
+		has = "has no " + OwnerTagKey + " tag"
+	}
+	return fmt.Sprintf("domain %s %s, not by %q: left alone (tag it %s=%s to adopt it)",
+		e.DomainID, has, e.Want, OwnerTagKey, e.Want)
+}

@@ -179,20 +179,32 @@ func (c *Client) plan(ctx context.Context, spec *Spec, live *sagemaker.DescribeD
 		for _, k := range sortedKeys(desired) {
 			p.Changes = append(p.Changes, Change{Path: k, To: desired[k]})
 		}
-		for _, k := range sortedKeys(spec.tags) {
-			p.Changes = append(p.Changes, Change{Path: "Tags." + k, To: spec.tags[k]})
+		tags := spec.Tags()
+		if c.opts.owner != "" {
+			if tags == nil {
+				tags = map[string]string{}
+			}
+			tags[OwnerTagKey] = c.opts.owner
+		}
+		for _, k := range sortedKeys(tags) {
+			p.Changes = append(p.Changes, Change{Path: "Tags." + k, To: tags[k]})
 		}
 		return p, nil
 	}
 	p.DomainID = deref(live.DomainId)
 	p.Status = string(live.Status)
 	p.Changes = diffSettings(desired, encodeMap(live))
-	if spec.tags != nil {
+	if spec.tags != nil || c.opts.owner != "" {
 		tags, err := c.listTags(ctx, deref(live.DomainArn))
 		if err != nil {
 			return nil, err
 		}
-		p.Changes = append(p.Changes, diffTags(spec.tags, tags)...)
+		if err := c.checkOwner(live, tags); err != nil {
+			return nil, err
+		}
+		if spec.tags != nil {
+			p.Changes = append(p.Changes, diffTags(spec.tags, tags)...)
+		}
 	}
 	slices.SortFunc(p.Changes, changeOrder)
 	switch {
@@ -373,8 +385,8 @@ func forcesReplacement(path []string, from, to any, live map[string]any) bool {
 	return false
 }
 
-// diffTags compares managed tags with the live ones; aws: tags are never
-// touched.
+// diffTags compares managed tags with the live ones; aws: tags and the
+// owner tag are never removed.
 func diffTags(want, live map[string]string) []Change {
 	var out []Change
 	for _, k := range sortedKeys(want) {
@@ -385,7 +397,7 @@ func diffTags(want, live map[string]string) []Change {
 		}
 	}
 	for _, k := range sortedKeys(live) {
-		if _, ok := want[k]; !ok && !strings.HasPrefix(k, "aws:") {
+		if _, ok := want[k]; !ok && !strings.HasPrefix(k, "aws:") && k != OwnerTagKey {
 			out = append(out, Change{Path: "Tags." + k, From: live[k]})
 		}
 	}

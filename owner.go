@@ -1,0 +1,51 @@
+package smdomain
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+)
+
+// OwnerTagKey is the tag with which a Client given WithOwner marks the
+// domains it creates. Ensure never removes it, even when the spec's tags
+// are authoritative.
+const OwnerTagKey = "smdomain:owner"
+
+// WithOwner makes the Client tag every domain it creates with OwnerTagKey =
+// owner, and refuse, with *NotOwnedError and before any write, to plan,
+// update or delete a domain whose tag is missing or names another owner.
+// So one team's tooling never takes over, or deletes, a domain made by
+// hand or by another team's. To adopt an existing domain, tag it by hand.
+// Default: no owner, and no check.
+func WithOwner(owner string) ClientOption { return func(o *clientOptions) { o.owner = owner } }
+
+// checkOwner refuses a domain the Client's owner did not create, given its
+// tags. Without WithOwner everything passes.
+func (c *Client) checkOwner(live *sagemaker.DescribeDomainOutput, tags map[string]string) error {
+	if c.opts.owner == "" || tags[OwnerTagKey] == c.opts.owner {
+		return nil
+	}
+	return &NotOwnedError{DomainID: deref(live.DomainId), Owner: tags[OwnerTagKey], Want: c.opts.owner}
+}
+
+// checkOwnerOf lists the domain's tags and checks them; without WithOwner
+// it makes no call.
+func (c *Client) checkOwnerOf(ctx context.Context, live *sagemaker.DescribeDomainOutput) error {
+	if c.opts.owner == "" {
+		return nil
+	}
+	tags, err := c.listTags(ctx, deref(live.DomainArn))
+	if err != nil {
+		return err
+	}
+	return c.checkOwner(live, tags)
+}
+
+// ownedInput adds the owner tag to a CreateDomain request.
+func (c *Client) ownedInput(in *sagemaker.CreateDomainInput) *sagemaker.CreateDomainInput {
+	if c.opts.owner == "" {
+		return in
+	}
+	in.Tags = mergeTags(in.Tags, map[string]string{OwnerTagKey: c.opts.owner})
+	return in
+}
