@@ -36,6 +36,7 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&file, "f", "", "spec file (create-domain --cli-input-json form); - for standard input")
 	fs.StringVar(&domainID, "domain-id", "", "the domain's ID: pins it instead of finding it by name (for a name two domains share)")
 	aws.register(fs)
+	cl.registerOwner(fs)
 	cl.registerMaxWait(fs)
 	cl.registerCrossAccount(fs)
 	pos, code := parseArgs(fs, args, applyUsage, stdout, stderr, exitUsage)

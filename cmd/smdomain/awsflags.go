@@ -105,6 +105,11 @@ func checkEndpoint(source, raw string, allowInsecure bool) error {
 type clientFlags struct {
 	maxWait      time.Duration
 	crossAccount bool
+	owner        string
+}
+
+func (f *clientFlags) registerOwner(fs *flag.FlagSet) {
+	fs.StringVar(&f.owner, "owner", "", "tag created domains "+smdomain.OwnerTagKey+"=OWNER and refuse to change or delete domains without that tag")
 }
 
 func (f *clientFlags) registerMaxWait(fs *flag.FlagSet) {
@@ -122,6 +127,9 @@ func (f *clientFlags) options() []smdomain.ClientOption {
 	}
 	if f.crossAccount {
 		opts = append(opts, smdomain.WithCrossAccountRoles())
+	}
+	if f.owner != "" {
+		opts = append(opts, smdomain.WithOwner(f.owner))
 	}
 	return opts
 }

@@ -549,3 +549,19 @@ func TestCLIDeleteCascade(t *testing.T) {
 		t.Errorf("domains after --cascade: %v", ids)
 	}
 }
+
+// TestCLIOwner: a domain applied with --owner is left alone by another
+// owner's apply and delete, and deleted by its own.
+func TestCLIOwner(t *testing.T) {
+	c := newCLI(t)
+	spec := c.writeFile("domain.json", seedJSON)
+	want(t, "apply as team-a", c.run("", "apply", "-f", spec, "--owner", "team-a"), 0, []string{"Tags.smdomain:owner"}, nil)
+	drifted := c.writeFile("drifted.json", strings.Replace(seedJSON, `"Development"`, `"Production"`, 1))
+	c.srv.ResetCalls()
+	want(t, "apply as team-b", c.run("", "apply", "-f", drifted, "--owner", "team-b"), 1, nil, []string{`owned by "team-a"`})
+	want(t, "delete as team-b", c.run("", "delete", "ml-platform", "--owner", "team-b"), 1, nil, []string{`owned by "team-a"`})
+	if w := c.writes(); len(w) != 0 {
+		t.Errorf("another owner wrote %v", w)
+	}
+	want(t, "delete as team-a", c.run("", "delete", "ml-platform", "--owner", "team-a"), 0, []string{"deleted"}, nil)
+}

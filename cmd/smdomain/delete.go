@@ -38,6 +38,7 @@ func runDelete(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.BoolVar(&deleteEFS, "delete-efs", false, "also delete the home EFS volume and every user's home directory (default: retain it)")
 	fs.BoolVar(&cascade, "cascade", false, "first delete the domain's apps, spaces and user profiles, in that order (default: refuse while they exist)")
 	aws.register(fs)
+	cl.registerOwner(fs)
 	cl.registerMaxWait(fs)
 	pos, code := parseArgs(fs, args, deleteUsage, stdout, stderr, exitUsage)
 	if code >= 0 {

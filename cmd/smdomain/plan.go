@@ -42,6 +42,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&domainID, "domain-id", "", "the domain's ID: pins it instead of finding it by name (for a name two domains share)")
 	fs.StringVar(&output, "o", "text", "output format: text or json")
 	aws.register(fs)
+	cl.registerOwner(fs)
 	cl.registerCrossAccount(fs)
 	pos, code := parseArgs(fs, args, planUsage, stdout, stderr, exitFail)
 	if code >= 0 {
