@@ -65,6 +65,8 @@
 //     before any write unless WithCrossAccountRoles.
 //   - *DomainInUseError: Delete was refused because the domain still has
 //     user profiles or spaces; it names them.
+//   - *NotOwnedError: a Client given WithOwner met a domain another owner,
+//     or nobody, created; nothing was written.
 //   - ErrNotFound: no such domain (Get); ErrWaitTimeout: the wait ran out.
 //
 // SDK errors stay reachable too, for example *types.ResourceNotFound or
