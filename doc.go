@@ -31,6 +31,10 @@
 // given; WithCascade first deletes the domain's apps, spaces and user
 // profiles, in the order the service requires. Waits are bounded by WithMaxWait and report progress through
 // WithLogger or WithWaitOptions.
+// Spec.Audit lists, without I/O, the settings that widen how far users can
+// reach (internet egress, no sts:SourceIdentity, an AWS managed key, ...),
+// judging unset fields by the service's defaults; Client.AuditDomain applies
+// the same rules to a live domain.
 //
 // # Unset means unmanaged
 //

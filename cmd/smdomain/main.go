@@ -11,6 +11,7 @@
 //	apply      create or update a domain from a JSON spec and wait until it is InService
 //	get        show a domain by name (-o json for scripts)
 //	delete     delete a domain by name and wait until it is gone (home EFS retained)
+//	audit      list a spec's or a live domain's risky settings (exit 0: none at --fail-on, 2: some, 1: error)
 //	emulator   serve an in-process SageMaker and STS on a loopback address
 //	demo       run a domain's whole life against an in-process emulator (no AWS account)
 //
@@ -48,6 +49,7 @@ func commands() []command {
 		{name: "apply", summary: "create or update a domain from a JSON spec and wait until it is InService", run: runApply},
 		{name: "get", summary: "show a domain by name (-o json for scripts)", run: runGet},
 		{name: "delete", summary: "delete a domain by name and wait until it is gone (home EFS retained)", run: runDelete},
+		{name: "audit", summary: "list a spec's or a live domain's risky settings (exit 0: none at --fail-on, 2: some, 1: error)", run: runAudit},
 		{name: "emulator", summary: "serve an in-process SageMaker and STS on a loopback address", run: runEmulator},
 		{name: "demo", summary: "run a domain's whole life against an in-process emulator (no AWS account)", run: runDemo},
 	}
