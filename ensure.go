@@ -40,7 +40,8 @@ type ensureRun struct {
 //   - no domain has the name: CreateDomain with everything the spec sets;
 //   - the domain differs in fields UpdateDomain can change: one UpdateDomain
 //     carrying only those fields (and what the API needs alongside them:
-//     SubnetIds with a switch to VpcOnly), tag changes through AddTags and
+//     SubnetIds with a switch to VpcOnly, the RStudio DomainExecutionRoleArn
+//     with any RStudio setting), tag changes through AddTags and
 //     DeleteTags;
 //   - the domain differs in a field UpdateDomain cannot change: a
 //     *ReplacementRequiredError naming every such field, and nothing is
@@ -264,7 +265,8 @@ func changedPaths(changes []Change, tags bool) []string {
 
 // updateInput builds the one UpdateDomain request that makes the setting
 // changes, or nil when only tags change. It carries the changed fields and
-// nothing else, but for SubnetIds alongside a switch to VpcOnly, which the
+// nothing else, but for SubnetIds alongside a switch to VpcOnly and the
+// RStudio DomainExecutionRoleArn alongside any RStudio setting, which the
 // API requires.
 func updateInput(id string, changes []Change, spec *Spec) (*sagemaker.UpdateDomainInput, error) {
 	doc := map[string]any{}
@@ -284,6 +286,14 @@ func updateInput(id string, changes []Change, spec *Spec) (*sagemaker.UpdateDoma
 	if doc["AppNetworkAccessType"] == string(types.AppNetworkAccessTypeVpcOnly) && doc["SubnetIds"] == nil {
 		if subnets := spec.input.SubnetIds; subnets != nil {
 			doc["SubnetIds"] = wire.Encode(subnets)
+		}
+	}
+	if ds, ok := doc["DomainSettingsForUpdate"].(map[string]any); ok {
+		// The API requires the RStudio role with any RStudio setting.
+		if rs, ok := ds["RStudioServerProDomainSettingsForUpdate"].(map[string]any); ok && rs["DomainExecutionRoleArn"] == nil {
+			if s := spec.input.DomainSettings; s != nil && s.RStudioServerProDomainSettings != nil {
+				rs["DomainExecutionRoleArn"] = wire.Encode(s.RStudioServerProDomainSettings.DomainExecutionRoleArn)
+			}
 		}
 	}
 	doc["DomainId"] = id
