@@ -380,7 +380,8 @@ func forcesReplacement(path []string, from, to any, live map[string]any) bool {
 	case "VpcId":
 		return live["VpcId"] != nil
 	case "HomeEfsFileSystemCreation":
-		return from == "Enabled" && to == "Disabled"
+		// Unreported, it is the default (Enabled) when the domain has a volume.
+		return to == "Disabled" && (from == "Enabled" || from == nil && live["HomeEfsFileSystemId"] != nil)
 	}
 	return false
 }

@@ -2,6 +2,7 @@ package smdomain_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -40,5 +41,31 @@ func TestReviewUpdateRStudioResourceSpec(t *testing.T) {
 	}
 	if p.Action != smdomain.PlanNoOp {
 		t.Fatalf("plan after update:\n%s", p)
+	}
+}
+
+// A domain created without HomeEfsFileSystemCreation has a home EFS volume
+// (Enabled is the service's default); asking for Disabled needs a new
+// domain, so Plan must say replace-required and Ensure must write nothing.
+func TestReviewHomeEFSDisabledOnDefaultDomainForcesReplacement(t *testing.T) {
+	e := newEnv(t)
+	mustEnsure(t, e.client, mustSpec(t, "efs", smdomain.WithExecutionRole(testRole)))
+	spec := mustSpec(t, "efs", smdomain.WithExecutionRole(testRole),
+		smdomain.WithHomeEFSCreation(types.HomeEfsFileSystemCreationDisabled))
+	p, err := e.client.Plan(context.Background(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Action != smdomain.PlanReplaceRequired {
+		t.Errorf("plan:\n%s want replace-required", p)
+	}
+	e.srv.ResetCalls()
+	_, err = e.client.Ensure(context.Background(), spec)
+	var rr *smdomain.ReplacementRequiredError
+	if !errors.As(err, &rr) {
+		t.Errorf("Ensure: %v, want *ReplacementRequiredError", err)
+	}
+	if w := e.writes(); len(w) != 0 {
+		t.Errorf("writes: %v, want none", w)
 	}
 }
