@@ -229,6 +229,11 @@ func (c *Client) update(ctx context.Context, spec *Spec, live *sagemaker.Describ
 	if err != nil {
 		return nil, err
 	}
+	if in == nil && live.Status == types.DomainStatusUpdateFailed {
+		// Only tags differ: no UpdateDomain would take the domain out of
+		// Update_Failed, so this is the no-op case's error.
+		return nil, &StatusError{DomainID: id, Status: string(live.Status), FailureReason: deref(live.FailureReason)}
+	}
 	if in != nil {
 		if _, err := c.api.UpdateDomain(ctx, in, func(o *sagemaker.Options) { o.RetryMaxAttempts = 1 }); err != nil {
 			err = fmt.Errorf("update domain %s: %w", id, err)

@@ -69,3 +69,23 @@ func TestReviewHomeEFSDisabledOnDefaultDomainForcesReplacement(t *testing.T) {
 		t.Errorf("writes: %v, want none", w)
 	}
 }
+
+// Ensure on an Update_Failed domain whose settings already match but whose
+// tags differ must not report success with the domain still Update_Failed
+// (the same Ensure with matching tags is a *StatusError).
+func TestReviewUpdateFailedTagOnlyChange(t *testing.T) {
+	e := newEnv(t)
+	res := mustEnsure(t, e.client, mustSpec(t, "uf", seedOptions()...))
+	if err := e.srv.SetDomainStatus(res.Domain.ID, "Update_Failed", "subnet gone"); err != nil {
+		t.Fatal(err)
+	}
+	spec := mustSpec(t, "uf", seedOptions(smdomain.WithTags(map[string]string{"Project": "Other"}))...)
+	res, err := e.client.Ensure(context.Background(), spec)
+	if err == nil {
+		t.Fatalf("Ensure: action %q, domain status %q, nil error; want *StatusError", res.Action, res.Domain.Status)
+	}
+	var se *smdomain.StatusError
+	if !errors.As(err, &se) || se.Status != "Update_Failed" {
+		t.Fatalf("Ensure: %v, want *StatusError Update_Failed", err)
+	}
+}
