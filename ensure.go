@@ -75,6 +75,9 @@ func (c *Client) Ensure(ctx context.Context, spec *Spec) (*Result, error) {
 	if err := checkSpec(spec); err != nil {
 		return nil, err
 	}
+	if err := c.checkOwnerTags(spec); err != nil {
+		return nil, err
+	}
 	unlock, err := c.locks.lock(ctx, spec.Name())
 	if err != nil {
 		return nil, fmt.Errorf("ensure domain %q: %w", spec.Name(), err)

@@ -2,8 +2,11 @@ package smdomain
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+
+	"github.com/finegrained/smdomain/internal/model"
 )
 
 // OwnerTagKey is the tag with which a Client given WithOwner marks the
@@ -16,6 +19,8 @@ const OwnerTagKey = "smdomain:owner"
 // update or delete a domain whose tag is missing or names another owner.
 // So one team's tooling never takes over, or deletes, a domain made by
 // hand or by another team's. To adopt an existing domain, tag it by hand.
+// The owner tag counts toward the service's 50 tags: Plan and Ensure refuse
+// a spec whose tags leave no room for it with a *ValidationError.
 // Default: no owner, and no check.
 func WithOwner(owner string) ClientOption { return func(o *clientOptions) { o.owner = owner } }
 
@@ -48,4 +53,21 @@ func (c *Client) ownedInput(in *sagemaker.CreateDomainInput) *sagemaker.CreateDo
 	}
 	in.Tags = mergeTags(in.Tags, map[string]string{OwnerTagKey: c.opts.owner})
 	return in
+}
+
+// checkOwnerTags refuses, before any call, a spec whose tags leave no room
+// for the owner tag within the service's limit on a domain's tags.
+func (c *Client) checkOwnerTags(spec *Spec) error {
+	if c.opts.owner == "" {
+		return nil
+	}
+	n := len(spec.tags)
+	if _, ok := spec.tags[OwnerTagKey]; !ok {
+		n++
+	}
+	if limit := *model.Lookup("TagList").Max; int64(n) > limit {
+		return &ValidationError{Problems: []FieldError{{Field: "Tags", Rule: RuleCount,
+			Detail: fmt.Sprintf("has %d entries with the owner tag (WithOwner); at most %d allowed", n, limit)}}}
+	}
+	return nil
 }

@@ -141,6 +141,9 @@ func (c *Client) Plan(ctx context.Context, spec *Spec) (*Plan, error) {
 	if err := checkSpec(spec); err != nil {
 		return nil, err
 	}
+	if err := c.checkOwnerTags(spec); err != nil {
+		return nil, err
+	}
 	live, err := c.find(ctx, spec)
 	if err != nil {
 		return nil, err

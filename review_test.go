@@ -3,6 +3,7 @@ package smdomain_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -87,5 +88,27 @@ func TestReviewUpdateFailedTagOnlyChange(t *testing.T) {
 	var se *smdomain.StatusError
 	if !errors.As(err, &se) || se.Status != "Update_Failed" {
 		t.Fatalf("Ensure: %v, want *StatusError Update_Failed", err)
+	}
+}
+
+// With WithOwner the owner tag joins the spec's tags; 50 spec tags plus
+// the owner's are more than the service allows, so Plan and Ensure must
+// refuse before any call rather than plan a create the service rejects.
+func TestReviewOwnerTagOverTagLimit(t *testing.T) {
+	e := newEnv(t, smdomain.WithOwner("team-a"))
+	tags := map[string]string{}
+	for i := range 50 {
+		tags[fmt.Sprintf("k%02d", i)] = "v"
+	}
+	spec := mustSpec(t, "ot", smdomain.WithExecutionRole(testRole), smdomain.WithTags(tags))
+	var ve *smdomain.ValidationError
+	if p, err := e.client.Plan(context.Background(), spec); !errors.As(err, &ve) {
+		t.Errorf("Plan: %v, %v; want *ValidationError", p, err)
+	}
+	if _, err := e.client.Ensure(context.Background(), spec); !errors.As(err, &ve) {
+		t.Errorf("Ensure: %v; want *ValidationError", err)
+	}
+	if ops := e.ops(); len(ops) != 0 {
+		t.Errorf("calls: %v, want none", ops)
 	}
 }
