@@ -324,7 +324,7 @@ func setPath(doc map[string]any, path []string, v any) {
 	doc[path[len(path)-1]] = v
 }
 
-// applyTags adds or changes, then removes, the tags the changes name.
+// applyTags removes, then adds or changes, the tags the changes name.
 func (c *Client) applyTags(ctx context.Context, arn string, changes []Change) error {
 	var add []types.Tag
 	var remove []string
@@ -339,14 +339,16 @@ func (c *Client) applyTags(ctx context.Context, arn string, changes []Change) er
 			add = append(add, types.Tag{Key: aws.String(key), Value: aws.String(ch.To.(string))})
 		}
 	}
-	if len(add) > 0 {
-		if _, err := c.api.AddTags(ctx, &sagemaker.AddTagsInput{ResourceArn: aws.String(arn), Tags: add}); err != nil {
-			return fmt.Errorf("add tags to %s: %w", arn, err)
-		}
-	}
+	// Remove first: adding first could take a domain at the service's tag
+	// limit over it on the way to a set of tags within it.
 	if len(remove) > 0 {
 		if _, err := c.api.DeleteTags(ctx, &sagemaker.DeleteTagsInput{ResourceArn: aws.String(arn), TagKeys: remove}); err != nil {
 			return fmt.Errorf("delete tags from %s: %w", arn, err)
+		}
+	}
+	if len(add) > 0 {
+		if _, err := c.api.AddTags(ctx, &sagemaker.AddTagsInput{ResourceArn: aws.String(arn), Tags: add}); err != nil {
+			return fmt.Errorf("add tags to %s: %w", arn, err)
 		}
 	}
 	return nil

@@ -248,7 +248,7 @@ func TestEnsureTags(t *testing.T) {
 	if diff := cmp.Diff(want, res.Changes); diff != "" {
 		t.Errorf("changes (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"AddTags", "DeleteTags"}, e.writes()); diff != "" {
+	if diff := cmp.Diff([]string{"DeleteTags", "AddTags"}, e.writes()); diff != "" {
 		t.Errorf("writes (-want +got):\n%s", diff)
 	}
 	out, err := e.sm.ListTags(ctx, &sagemaker.ListTagsInput{ResourceArn: aws.String(arn)})

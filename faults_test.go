@@ -99,7 +99,7 @@ var faultScenarios = []faultScenario{
 	},
 	{
 		name: "update",
-		ops:  []string{"ListDomains", "DescribeDomain", "ListTags", "GetCallerIdentity", "UpdateDomain", "AddTags", "DeleteTags"},
+		ops:  []string{"ListDomains", "DescribeDomain", "ListTags", "GetCallerIdentity", "UpdateDomain", "DeleteTags", "AddTags"},
 		prepare: func(t *testing.T, e *env) string {
 			return mustEnsure(t, e.newClient(), mustSpec(t, faultName, seedOptions()...)).Domain.ID
 		},

@@ -112,3 +112,30 @@ func TestReviewOwnerTagOverTagLimit(t *testing.T) {
 		t.Errorf("calls: %v, want none", ops)
 	}
 }
+
+// A domain with 50 tags (the most a resource may carry) and a spec of 50
+// tags that swaps one key: the target is valid, so Ensure must reach it
+// (the removed tag must go before the new one is added).
+func TestReviewTagSwapAtTagLimit(t *testing.T) {
+	e := newEnv(t)
+	tags := func(from int) map[string]string {
+		m := map[string]string{}
+		for i := from; i < from+50; i++ {
+			m[fmt.Sprintf("k%02d", i)] = "v"
+		}
+		return m
+	}
+	mustEnsure(t, e.client, mustSpec(t, "tl", smdomain.WithExecutionRole(testRole), smdomain.WithTags(tags(0))))
+	spec := mustSpec(t, "tl", smdomain.WithExecutionRole(testRole), smdomain.WithTags(tags(1)))
+	res, err := e.client.Ensure(context.Background(), spec)
+	if err != nil {
+		t.Fatalf("Ensure: %v", err)
+	}
+	if res.Action != smdomain.ActionUpdated {
+		t.Errorf("action %q, want updated", res.Action)
+	}
+	p, err := e.client.Plan(context.Background(), spec)
+	if err != nil || p.Action != smdomain.PlanNoOp {
+		t.Fatalf("plan after Ensure: %v\n%s", err, p)
+	}
+}
