@@ -49,6 +49,9 @@ func (c *Client) Delete(ctx context.Context, name string, opts ...DeleteOption) 
 	for _, fn := range opts {
 		fn(&o)
 	}
+	if err := c.checkWaitOptions(); err != nil {
+		return nil, fmt.Errorf("delete domain %q: %w", name, err)
+	}
 	unlock, err := c.locks.lock(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("delete domain %q: %w", name, err)

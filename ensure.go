@@ -78,6 +78,9 @@ func (c *Client) Ensure(ctx context.Context, spec *Spec) (*Result, error) {
 	if err := c.checkOwnerTags(spec); err != nil {
 		return nil, err
 	}
+	if err := c.checkWaitOptions(); err != nil {
+		return nil, fmt.Errorf("ensure domain %q: %w", spec.Name(), err)
+	}
 	unlock, err := c.locks.lock(ctx, spec.Name())
 	if err != nil {
 		return nil, fmt.Errorf("ensure domain %q: %w", spec.Name(), err)
@@ -362,6 +365,21 @@ func (c *Client) waiterOptions(o *DomainInServiceWaiterOptions) {
 	for _, fn := range c.opts.waitOptions {
 		fn(o)
 	}
+}
+
+// checkWaitOptions refuses, before any call, waiter options that every
+// wait would refuse, so that a bad WithWaitOptions does not surface only
+// after a write.
+func (c *Client) checkWaitOptions() error {
+	o := DomainInServiceWaiterOptions{MinDelay: DefaultWaitMinDelay, MaxDelay: DefaultWaitMaxDelay}
+	c.waiterOptions(&o)
+	switch {
+	case o.MinDelay <= 0:
+		return fmt.Errorf("wait options: MinDelay %v must be greater than zero", o.MinDelay)
+	case o.MinDelay > o.MaxDelay:
+		return fmt.Errorf("wait options: MinDelay %v must not exceed MaxDelay %v", o.MinDelay, o.MaxDelay)
+	}
+	return nil
 }
 
 func (c *Client) remaining(deadline time.Time, id string) (time.Duration, error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
@@ -67,7 +68,7 @@ func TestReviewHomeEFSDisabledOnDefaultDomainForcesReplacement(t *testing.T) {
 		t.Errorf("Ensure: %v, want *ReplacementRequiredError", err)
 	}
 	if w := e.writes(); len(w) != 0 {
-		t.Errorf("writes: %v, want none", w)
+		t.Errorf("Delete writes: %v, want none", w)
 	}
 }
 
@@ -137,5 +138,25 @@ func TestReviewTagSwapAtTagLimit(t *testing.T) {
 	p, err := e.client.Plan(context.Background(), spec)
 	if err != nil || p.Action != smdomain.PlanNoOp {
 		t.Fatalf("plan after Ensure: %v\n%s", err, p)
+	}
+}
+
+// Waiter options that every wait refuses (MaxDelay below MinDelay) must be
+// refused before Ensure or Delete writes, not after CreateDomain.
+func TestReviewBadWaitOptionsRefusedBeforeWrite(t *testing.T) {
+	e := newEnv(t, smdomain.WithWaitOptions(func(o *smdomain.DomainInServiceWaiterOptions) { o.MaxDelay = time.Second }))
+	if _, err := e.client.Ensure(context.Background(), mustSpec(t, "w", smdomain.WithExecutionRole(testRole))); err == nil {
+		t.Error("Ensure: nil error, want the MinDelay/MaxDelay error")
+	}
+	if w := e.writes(); len(w) != 0 {
+		t.Errorf("Ensure writes: %v, want none", w)
+	}
+	mustEnsure(t, e.newClient(), mustSpec(t, "w", smdomain.WithExecutionRole(testRole)))
+	e.srv.ResetCalls()
+	if _, err := e.client.Delete(context.Background(), "w"); err == nil {
+		t.Error("Delete: nil error, want the MinDelay/MaxDelay error")
+	}
+	if w := e.writes(); len(w) != 0 {
+		t.Errorf("Delete writes: %v, want none", w)
 	}
 }
