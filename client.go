@@ -97,8 +97,15 @@ func WithClock(c Clock) ClientOption { return func(o *clientOptions) { o.clock =
 func WithSTS(c STSAPI) ClientOption { return func(o *clientOptions) { o.sts = c } }
 
 // WithMaxWait bounds how long Ensure and Delete wait for the domain to
-// settle. Default DefaultMaxWait (30 minutes).
-func WithMaxWait(d time.Duration) ClientOption { return func(o *clientOptions) { o.maxWait = d } }
+// settle. Default DefaultMaxWait (30 minutes); a d of zero or less leaves
+// the default.
+func WithMaxWait(d time.Duration) ClientOption {
+	return func(o *clientOptions) {
+		if d > 0 {
+			o.maxWait = d
+		}
+	}
+}
 
 // WithCrossAccountRoles allows execution roles from accounts other than the
 // caller's (in the same partition). Default: refused with *RoleAccountError.

@@ -186,10 +186,11 @@ func (c *Client) create(ctx context.Context, spec *Spec, deadline time.Time) (*R
 
 // outcomeUnknown reports whether a failed write may still have been
 // carried out: a throttle, a 5xx, or no answer at all (timeout, cut
-// connection). A definite refusal (4xx) and a cancellation by the caller
-// are not.
+// connection). A definite refusal (4xx), a request the SDK refused to send
+// and a cancellation by the caller are not.
 func outcomeUnknown(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
+	var invalid smithy.InvalidParamsError
+	if ctx.Err() != nil || errors.As(err, &invalid) {
 		return false
 	}
 	var re *smithyhttp.ResponseError
