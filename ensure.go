@@ -374,11 +374,8 @@ func (c *Client) waiterOptions(o *DomainInServiceWaiterOptions) {
 func (c *Client) checkWaitOptions() error {
 	o := DomainInServiceWaiterOptions{MinDelay: DefaultWaitMinDelay, MaxDelay: DefaultWaitMaxDelay}
 	c.waiterOptions(&o)
-	switch {
-	case o.MinDelay <= 0:
-		return fmt.Errorf("wait options: MinDelay %v must be greater than zero", o.MinDelay)
-	case o.MinDelay > o.MaxDelay:
-		return fmt.Errorf("wait options: MinDelay %v must not exceed MaxDelay %v", o.MinDelay, o.MaxDelay)
+	if err := o.checkDelays(); err != nil {
+		return fmt.Errorf("wait options: %w", err)
 	}
 	return nil
 }

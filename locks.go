@@ -50,10 +50,3 @@ func (l *nameLocks) release(name string, nl *nameLock) {
 		delete(l.locks, name)
 	}
 }
-
-// held reports how many names have a lock, for tests.
-func (l *nameLocks) held() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.locks)
-}

@@ -50,3 +50,10 @@ func TestNameLocks(t *testing.T) {
 		t.Errorf("%d locks kept after every holder left, want 0", n)
 	}
 }
+
+// held reports how many names have a lock.
+func (l *nameLocks) held() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.locks)
+}

@@ -338,6 +338,17 @@ func domainID(in *sagemaker.DescribeDomainInput) string {
 	return aws.ToString(in.DomainId)
 }
 
+// checkDelays refuses a MinDelay that is not positive or exceeds MaxDelay.
+func (o *DomainInServiceWaiterOptions) checkDelays() error {
+	switch {
+	case o.MinDelay <= 0:
+		return fmt.Errorf("MinDelay %v must be greater than zero", o.MinDelay)
+	case o.MinDelay > o.MaxDelay:
+		return fmt.Errorf("MinDelay %v must not exceed MaxDelay %v", o.MinDelay, o.MaxDelay)
+	}
+	return nil
+}
+
 // poll is both waiters' loop; target names the awaited state in messages.
 func poll(ctx context.Context, client DescribeDomainAPIClient, params *sagemaker.DescribeDomainInput, maxWaitDur time.Duration, target string, o DomainInServiceWaiterOptions) (*sagemaker.DescribeDomainOutput, error) {
 	id := domainID(params)
@@ -346,10 +357,9 @@ func poll(ctx context.Context, client DescribeDomainAPIClient, params *sagemaker
 		return nil, errors.New("wait for domain: DescribeDomainInput.DomainId is required")
 	case maxWaitDur <= 0:
 		return nil, fmt.Errorf("wait for domain %s: maximum wait %v must be greater than zero", id, maxWaitDur)
-	case o.MinDelay <= 0:
-		return nil, fmt.Errorf("wait for domain %s: MinDelay %v must be greater than zero", id, o.MinDelay)
-	case o.MinDelay > o.MaxDelay:
-		return nil, fmt.Errorf("wait for domain %s: MinDelay %v must not exceed MaxDelay %v", id, o.MinDelay, o.MaxDelay)
+	}
+	if err := o.checkDelays(); err != nil {
+		return nil, fmt.Errorf("wait for domain %s: %w", id, err)
 	}
 	clock := o.Clock
 	if clock == nil {
