@@ -5,6 +5,8 @@ import (
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/finegrained/smdomain/internal/docpath"
 )
 
 // Severity ranks a Finding.
@@ -153,7 +155,7 @@ func valueOrDefault(v any, def string) string {
 func audit(doc map[string]any) []Finding {
 	var out []Finding
 	for _, r := range auditRules {
-		if d := r.check(lookup(doc, strings.Split(r.path, ".")), doc); d != "" {
+		if d := r.check(docpath.Lookup(doc, strings.Split(r.path, ".")), doc); d != "" {
 			out = append(out, Finding{ID: r.id, Severity: r.severity, Path: r.path, Detail: d})
 		}
 	}

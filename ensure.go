@@ -15,6 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/finegrained/smdomain/internal/docpath"
 	"github.com/finegrained/smdomain/internal/wire"
 )
 
@@ -290,7 +291,7 @@ func updateInput(id string, changes []Change, spec *Spec) (*sagemaker.UpdateDoma
 		if !ok {
 			return nil, fmt.Errorf("update domain %s: %s cannot be updated in place", id, ch.Path)
 		}
-		setPath(doc, path, ch.To)
+		docpath.Set(doc, path, ch.To)
 	}
 	if len(doc) == 0 {
 		return nil, nil
@@ -314,18 +315,6 @@ func updateInput(id string, changes []Change, spec *Spec) (*sagemaker.UpdateDoma
 		return nil, fmt.Errorf("update domain %s: %w", id, err)
 	}
 	return in, nil
-}
-
-func setPath(doc map[string]any, path []string, v any) {
-	for _, k := range path[:len(path)-1] {
-		next, ok := doc[k].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			doc[k] = next
-		}
-		doc = next
-	}
-	doc[path[len(path)-1]] = v
 }
 
 // applyTags removes, then adds or changes, the tags the changes name.

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/finegrained/smdomain/internal/docpath"
 	"github.com/finegrained/smdomain/internal/model"
 	"github.com/finegrained/smdomain/internal/wire"
 )
@@ -247,14 +248,14 @@ func encodeMap(v any) map[string]any {
 // compared, so server-filled defaults never show as changes.
 func diffSettings(desired, live map[string]any) []Change {
 	delete(desired, "Tags")
-	pruned := prune(desired, live).(map[string]any)
+	pruned := docpath.Prune(desired, live).(map[string]any)
 	var r diffReporter
 	cmp.Equal(desired, pruned,
 		cmpopts.SortSlices(func(a, b any) bool { return render(a) < render(b) }),
 		cmp.Reporter(&r))
 	var changes []Change
 	for _, path := range r.paths {
-		changes = appendChanges(changes, path, lookup(pruned, path), lookup(desired, path), live)
+		changes = appendChanges(changes, path, docpath.Lookup(pruned, path), docpath.Lookup(desired, path), live)
 	}
 	return changes
 }
@@ -271,38 +272,6 @@ func appendChanges(changes []Change, path []string, from, to any, live map[strin
 	}
 	return append(changes, Change{Path: strings.Join(path, "."), From: from, To: to,
 		ForcesReplacement: forcesReplacement(path, from, to, live)})
-}
-
-// prune returns the part of live that desired describes: for every
-// structure the spec sets, only the members it sets. Lists and scalars are
-// kept whole.
-func prune(desired, live any) any {
-	dm, ok := desired.(map[string]any)
-	if !ok {
-		return live
-	}
-	lm, _ := live.(map[string]any)
-	out := make(map[string]any, len(dm))
-	for k, dv := range dm {
-		lv, present := lm[k]
-		if !present {
-			continue
-		}
-		out[k] = prune(dv, lv)
-	}
-	return out
-}
-
-func lookup(doc map[string]any, path []string) any {
-	var cur any = doc
-	for _, k := range path {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = m[k]
-	}
-	return cur
 }
 
 // diffReporter collects the paths of the differences go-cmp finds, cut at

@@ -6,13 +6,13 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 
+	"github.com/finegrained/smdomain/internal/docpath"
 	"github.com/finegrained/smdomain/internal/model"
 	"github.com/finegrained/smdomain/internal/wire"
 )
@@ -180,70 +180,11 @@ func decodeLenient(doc any) (*sagemaker.CreateDomainInput, []FieldError) {
 			return nil, append(problems, FieldError{Rule: RuleType, Detail: err.Error()})
 		}
 		problems = append(problems, FieldError{Field: fe.Path, Rule: RuleType, Detail: fe.Detail})
-		if !removePath(doc, fe.Path) {
+		if !docpath.Remove(doc, fe.Path) {
 			return nil, problems
 		}
 	}
 	return nil, problems
-}
-
-// removePath deletes the member at path (as wire.FieldError writes it:
-// "A.B[2].C") from doc, or sets the list element there to null. It reports
-// whether it found the path.
-func removePath(doc any, path string) bool {
-	if path == "" {
-		return false
-	}
-	type step struct {
-		key   string
-		index int // -1 for a key
-	}
-	var steps []step
-	for _, part := range strings.Split(path, ".") {
-		name, rest, _ := strings.Cut(part, "[")
-		if name != "" {
-			steps = append(steps, step{key: name, index: -1})
-		}
-		for rest != "" {
-			num, after, ok := strings.Cut(rest, "]")
-			i, err := strconv.Atoi(num)
-			if !ok || err != nil {
-				return false
-			}
-			steps = append(steps, step{index: i})
-			rest = strings.TrimPrefix(after, "[")
-		}
-	}
-	cur := doc
-	for n, st := range steps {
-		last := n == len(steps)-1
-		switch c := cur.(type) {
-		case map[string]any:
-			if st.index >= 0 {
-				return false
-			}
-			if _, ok := c[st.key]; !ok {
-				return false
-			}
-			if last {
-				delete(c, st.key)
-				return true
-			}
-			cur = c[st.key]
-		case []any:
-			if st.index < 0 || st.index >= len(c) {
-				return false
-			}
-			if last {
-				c[st.index] = nil
-				return true
-			}
-			cur = c[st.index]
-		default:
-			return false
-		}
-	}
-	return false
 }
 
 // hasFieldUnder reports whether a problem is on a field inside field: a

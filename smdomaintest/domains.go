@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
-	"github.com/finegrained/smdomain/internal/model"
+	"github.com/finegrained/smdomain/internal/docpath"
 	"github.com/finegrained/smdomain/internal/wire"
 )
 
@@ -260,7 +260,7 @@ func (e *Emulator) updateDomain(req *request) (any, *apiError) {
 		}
 		patch["DomainSettings"] = dsu
 	}
-	merged := merge("DescribeDomainResponse", wire.Encode(cur), patch)
+	merged := docpath.Merge("DescribeDomainResponse", wire.Encode(cur), patch)
 	next := new(sagemaker.DescribeDomainOutput)
 	if err := wire.Decode(merged, next); err != nil {
 		return nil, errorf(500, "InternalFailure", "merge update: %v", err)
@@ -280,30 +280,6 @@ func (e *Emulator) updateDomain(req *request) (any, *apiError) {
 	d.out = next
 	d.since = req.now
 	return &sagemaker.UpdateDomainOutput{DomainArn: next.DomainArn}, nil
-}
-
-// merge returns dst with src merged in, guided by the model shape of both:
-// structure members merge recursively, lists, unions and scalars replace.
-func merge(shape string, dst, src any) any {
-	s := model.Lookup(shape)
-	dm, dok := dst.(map[string]any)
-	sm, sok := src.(map[string]any)
-	if s == nil || s.Type != "structure" || !dok || !sok {
-		return src
-	}
-	out := make(map[string]any, len(dm)+len(sm))
-	for k, v := range dm {
-		out[k] = v
-	}
-	for k, v := range sm {
-		mem, ok := s.Member(k)
-		if !ok {
-			out[k] = v
-			continue
-		}
-		out[k] = merge(mem.Shape, dm[k], v)
-	}
-	return out
 }
 
 func (e *Emulator) deleteDomain(req *request) (any, *apiError) {

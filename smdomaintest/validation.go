@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/finegrained/smdomain/internal/docpath"
 	"github.com/finegrained/smdomain/internal/model"
 	"github.com/finegrained/smdomain/internal/wire"
 )
@@ -65,7 +66,7 @@ func renderValue(doc any, p model.Problem) string {
 		return "null"
 	}
 	if p.Rule == model.RuleCount {
-		if v, ok := lookupPath(doc, p.Path); ok {
+		if v, ok := docpath.Find(doc, p.Path); ok {
 			return "'" + renderPlain(v) + "'"
 		}
 	}
@@ -99,36 +100,4 @@ func renderPlain(v any) string {
 		return "{" + strings.Join(parts, ", ") + "}"
 	}
 	return fmt.Sprint(v)
-}
-
-// lookupPath finds the value at a model path such as
-// DefaultUserSettings.SecurityGroups[2] in a generic document.
-func lookupPath(doc any, path string) (any, bool) {
-	cur := doc
-	for _, seg := range strings.Split(path, ".") {
-		name, rest, _ := strings.Cut(seg, "[")
-		if name != "" {
-			m, ok := cur.(map[string]any)
-			if !ok {
-				return nil, false
-			}
-			if cur, ok = m[name]; !ok {
-				return nil, false
-			}
-		}
-		for rest != "" {
-			idx, after, ok := strings.Cut(rest, "]")
-			if !ok {
-				return nil, false
-			}
-			n, err := strconv.Atoi(idx)
-			l, isList := cur.([]any)
-			if err != nil || !isList || n < 0 || n >= len(l) {
-				return nil, false
-			}
-			cur = l[n]
-			rest = strings.TrimPrefix(after, "[")
-		}
-	}
-	return cur, true
 }

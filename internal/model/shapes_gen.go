@@ -24,6 +24,8 @@ var operations = map[string]Operation{
 	"ListTags":            {Input: "ListTagsInput", Output: "ListTagsOutput"},
 	"ListUserProfiles":    {Input: "ListUserProfilesRequest", Output: "ListUserProfilesResponse"},
 	"UpdateDomain":        {Input: "UpdateDomainRequest", Output: "UpdateDomainResponse", Errors: []string{"ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"}},
+	"UpdateSpace":         {Input: "UpdateSpaceRequest", Output: "UpdateSpaceResponse", Errors: []string{"ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"}},
+	"UpdateUserProfile":   {Input: "UpdateUserProfileRequest", Output: "UpdateUserProfileResponse", Errors: []string{"ResourceNotFound", "ResourceInUse", "ResourceLimitExceeded"}},
 }
 
 // shapes holds every shape reachable from the operations above.
@@ -229,6 +231,10 @@ var shapes = map[string]*Shape{
 	"UnifiedStudioSettings":                   {Type: "structure", Members: []Member{{Name: "DomainAccountId", Shape: "AccountId"}, {Name: "DomainId", Shape: "UnifiedStudioDomainId"}, {Name: "DomainRegion", Shape: "RegionName"}, {Name: "EnvironmentId", Shape: "UnifiedStudioEnvironmentId"}, {Name: "ProjectId", Shape: "UnifiedStudioProjectId"}, {Name: "ProjectS3Path", Shape: "S3Uri"}, {Name: "SingleSignOnApplicationArn", Shape: "SingleSignOnApplicationArn"}, {Name: "StudioWebPortalAccess", Shape: "FeatureStatus"}}},
 	"UpdateDomainRequest":                     {Type: "structure", Members: []Member{{Name: "AppNetworkAccessType", Shape: "AppNetworkAccessType"}, {Name: "AppSecurityGroupManagement", Shape: "AppSecurityGroupManagement"}, {Name: "DefaultSpaceSettings", Shape: "DefaultSpaceSettings"}, {Name: "DefaultUserSettings", Shape: "UserSettings"}, {Name: "DomainId", Shape: "DomainId", Required: true}, {Name: "DomainSettingsForUpdate", Shape: "DomainSettingsForUpdate"}, {Name: "HomeEfsFileSystemCreation", Shape: "HomeEfsFileSystemCreation"}, {Name: "SubnetIds", Shape: "Subnets"}, {Name: "TagPropagation", Shape: "TagPropagation"}, {Name: "VpcId", Shape: "VpcId"}}},
 	"UpdateDomainResponse":                    {Type: "structure", Members: []Member{{Name: "DomainArn", Shape: "DomainArn"}}},
+	"UpdateSpaceRequest":                      {Type: "structure", Members: []Member{{Name: "DomainId", Shape: "DomainId", Required: true}, {Name: "SpaceDisplayName", Shape: "NonEmptyString64"}, {Name: "SpaceName", Shape: "SpaceName", Required: true}, {Name: "SpaceSettings", Shape: "SpaceSettings"}}},
+	"UpdateSpaceResponse":                     {Type: "structure", Members: []Member{{Name: "SpaceArn", Shape: "SpaceArn"}}},
+	"UpdateUserProfileRequest":                {Type: "structure", Members: []Member{{Name: "DomainId", Shape: "DomainId", Required: true}, {Name: "UserProfileName", Shape: "UserProfileName", Required: true}, {Name: "UserSettings", Shape: "UserSettings"}}},
+	"UpdateUserProfileResponse":               {Type: "structure", Members: []Member{{Name: "UserProfileArn", Shape: "UserProfileArn"}}},
 	"UserProfileArn":                          {Type: "string", Min: bound(0), Max: bound(256), Pattern: "arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:user-profile/.*"},
 	"UserProfileDetails":                      {Type: "structure", Members: []Member{{Name: "CreationTime", Shape: "CreationTime"}, {Name: "DomainId", Shape: "DomainId"}, {Name: "LastModifiedTime", Shape: "LastModifiedTime"}, {Name: "Status", Shape: "UserProfileStatus"}, {Name: "UserProfileName", Shape: "UserProfileName"}}},
 	"UserProfileList":                         {Type: "list", Elem: "UserProfileDetails"},
