@@ -137,21 +137,33 @@ func (e *ReplacementRequiredError) Error() string {
 		e.DomainID, strings.Join(paths, ", "))
 }
 
-// StatusError reports a domain in a status that waiting cannot fix, with
-// the reason the service gave.
+// StatusError reports a domain, user profile or space in a status that
+// waiting cannot fix, with the reason the service gave.
 type StatusError struct {
-	DomainID      string
+	DomainID string
+	// Kind is "domain", "user profile" or "space"; Name is the user
+	// profile's or space's name, "" for a domain.
+	Kind, Name    string
 	Status        string // e.g. Failed, Update_Failed, Delete_Failed
 	FailureReason string
 }
 
-// Error names the domain, its status and the service's reason.
+// Error names the resource, its status and the service's reason.
 func (e *StatusError) Error() string {
-	msg := fmt.Sprintf("domain %s is %s", e.DomainID, e.Status)
+	msg := fmt.Sprintf("%s is %s", resourceLabel(e.Kind, e.Name, e.DomainID), e.Status)
 	if e.FailureReason != "" {
 		msg += ": " + e.FailureReason
 	}
 	return msg
+}
+
+// resourceLabel names a resource in messages: "domain d-abc", or
+// `user profile "alice" in domain d-abc`.
+func resourceLabel(kind, name, domainID string) string {
+	if name == "" {
+		return "domain " + domainID
+	}
+	return fmt.Sprintf("%s %q in domain %s", kind, name, domainID)
 }
 
 // AmbiguousNameError is returned when more than one domain has the name

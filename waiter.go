@@ -26,7 +26,10 @@ var _ DescribeDomainAPIClient = (*sagemaker.Client)(nil)
 // WaitProgress is reported after each poll of a waiter.
 type WaitProgress struct {
 	DomainID string
-	Status   string // as DescribeDomain reported it; "" when the domain is gone
+	// Kind is "domain", "user profile" or "space"; Name is the user
+	// profile's or space's name ("" for a domain).
+	Kind, Name string
+	Status     string // as the Describe call reported it; "" when the resource is gone
 	Attempt  int    // 1 for the first poll
 	Elapsed  time.Duration
 }
@@ -54,10 +57,14 @@ const (
 	DefaultWaitMaxDelay = 10 * time.Second
 )
 
-// DomainInServiceWaiterOptions configures a DomainInServiceWaiter. The
-// zero value of a field, where noted, means its default.
-type DomainInServiceWaiterOptions struct {
-	// ClientOptions are passed to every DescribeDomain call. Default: none.
+// WaiterOptions configures a waiter; In and Out are the Describe call's
+// input and output types. One type serves every waiter of this package:
+// DomainInServiceWaiterOptions and DomainDeletedWaiterOptions are this
+// type for DescribeDomain, and the waits Ensure makes for user profiles
+// and spaces take the same schedule. The zero value of a field, where
+// noted, means its default.
+type WaiterOptions[In, Out any] struct {
+	// ClientOptions are passed to every Describe call. Default: none.
 	ClientOptions []func(*sagemaker.Options)
 
 	// MinDelay is the shortest wait between polls, and the first one: the
@@ -66,18 +73,19 @@ type DomainInServiceWaiterOptions struct {
 	// MaxDelay.
 	MinDelay time.Duration
 
-	// MaxDelay is the longest wait between polls, so a domain that turns
-	// InService is seen at most MaxDelay later (plus the DescribeDomain
-	// round trip). Default DefaultWaitMaxDelay (10 s); see its doc for why.
+	// MaxDelay is the longest wait between polls, so a resource that
+	// reaches the status waited for is seen at most MaxDelay later (plus
+	// the Describe round trip). Default DefaultWaitMaxDelay (10 s); see its
+	// doc for why.
 	MaxDelay time.Duration
 
 	// LogWaitAttempts logs every poll to Logger at Info level instead of
 	// Debug. Default false.
 	LogWaitAttempts bool
 
-	// Logger receives one record per poll with the attributes domain,
-	// status, attempt and elapsed (nothing secret). Default nil: nothing is
-	// logged.
+	// Logger receives one record per poll with the attributes domain
+	// (the domain ID), kind and name (for a user profile or space), status,
+	// attempt and elapsed (nothing secret). Default nil: nothing is logged.
 	Logger *slog.Logger
 
 	// Clock is the time source the waiter measures and sleeps with. Default
@@ -91,9 +99,9 @@ type DomainInServiceWaiterOptions struct {
 
 	// Retryable decides after each poll whether to poll again (true, nil),
 	// stop successfully (false, nil) or stop with an error (_, err). It is
-	// given the DescribeDomain output and error of the poll. Default (and
-	// when nil): DomainInServiceRetryable.
-	Retryable func(context.Context, *sagemaker.DescribeDomainInput, *sagemaker.DescribeDomainOutput, error) (bool, error)
+	// given the Describe output and error of the poll. Default (and when
+	// nil): the waiter's own rule, such as DomainInServiceRetryable.
+	Retryable func(context.Context, In, Out, error) (bool, error)
 
 	// Jitter returns a number in [0, 1) that places each delay within its
 	// jitter range, 0 giving the shortest delay. It is called from the
@@ -102,44 +110,34 @@ type DomainInServiceWaiterOptions struct {
 	Jitter func() float64
 }
 
-// DomainDeletedWaiterOptions configures a DomainDeletedWaiter. Its fields
-// mean what DomainInServiceWaiterOptions' fields mean, with the same
-// defaults except Retryable.
-type DomainDeletedWaiterOptions struct {
-	// ClientOptions are passed to every DescribeDomain call. Default: none.
-	ClientOptions []func(*sagemaker.Options)
+// DomainInServiceWaiterOptions configures a DomainInServiceWaiter, and
+// through WithWaitOptions every wait a Client makes.
+type DomainInServiceWaiterOptions = WaiterOptions[*sagemaker.DescribeDomainInput, *sagemaker.DescribeDomainOutput]
 
-	// MinDelay is the shortest wait between polls, and the first one.
-	// Default DefaultWaitMinDelay (2 s). Wait rejects a MinDelay <= 0 or
-	// above MaxDelay.
-	MinDelay time.Duration
+// DomainDeletedWaiterOptions configures a DomainDeletedWaiter. It is the
+// same type as DomainInServiceWaiterOptions; only the default Retryable
+// differs (DomainDeletedRetryable).
+type DomainDeletedWaiterOptions = DomainInServiceWaiterOptions
 
-	// MaxDelay is the longest wait between polls, so a domain that is gone
-	// is seen at most MaxDelay later. Default DefaultWaitMaxDelay (10 s).
-	MaxDelay time.Duration
+// checkDelays refuses a MinDelay that is not positive or exceeds MaxDelay.
+func (o *WaiterOptions[In, Out]) checkDelays() error {
+	switch {
+	case o.MinDelay <= 0:
+		return fmt.Errorf("MinDelay %v must be greater than zero", o.MinDelay)
+	case o.MinDelay > o.MaxDelay:
+		return fmt.Errorf("MinDelay %v must not exceed MaxDelay %v", o.MinDelay, o.MaxDelay)
+	}
+	return nil
+}
 
-	// LogWaitAttempts logs every poll to Logger at Info level instead of
-	// Debug. Default false.
-	LogWaitAttempts bool
-
-	// Logger receives one record per poll (domain, status, attempt,
-	// elapsed). Default nil: nothing is logged.
-	Logger *slog.Logger
-
-	// Clock is the time source. Default (and when nil): the real clock.
-	Clock Clock
-
-	// Progress, when set, is called after every poll. Default nil.
-	Progress func(WaitProgress)
-
-	// Retryable decides after each poll whether to poll again (true, nil),
-	// stop successfully (false, nil) or stop with an error. Default (and
-	// when nil): DomainDeletedRetryable.
-	Retryable func(context.Context, *sagemaker.DescribeDomainInput, *sagemaker.DescribeDomainOutput, error) (bool, error)
-
-	// Jitter returns a number in [0, 1) that places each delay within its
-	// jitter range. Default (and when nil): math/rand/v2's Float64.
-	Jitter func() float64
+// defaultWaiterOptions are every waiter's defaults but Retryable.
+func defaultWaiterOptions[In, Out any]() WaiterOptions[In, Out] {
+	return WaiterOptions[In, Out]{
+		MinDelay: DefaultWaitMinDelay,
+		MaxDelay: DefaultWaitMaxDelay,
+		Clock:    realClock{},
+		Jitter:   rand.Float64,
+	}
 }
 
 // DomainInServiceWaiter waits until a domain is InService. It is the
@@ -155,13 +153,8 @@ type DomainInServiceWaiter struct {
 // client. The defaults are set first, then optFns are applied in order.
 // Options are checked when Wait is called, not here.
 func NewDomainInServiceWaiter(client DescribeDomainAPIClient, optFns ...func(*DomainInServiceWaiterOptions)) *DomainInServiceWaiter {
-	o := DomainInServiceWaiterOptions{
-		MinDelay:  DefaultWaitMinDelay,
-		MaxDelay:  DefaultWaitMaxDelay,
-		Clock:     realClock{},
-		Retryable: DomainInServiceRetryable,
-		Jitter:    rand.Float64,
-	}
+	o := defaultWaiterOptions[*sagemaker.DescribeDomainInput, *sagemaker.DescribeDomainOutput]()
+	o.Retryable = DomainInServiceRetryable
 	for _, fn := range optFns {
 		fn(&o)
 	}
@@ -198,15 +191,7 @@ func (w *DomainInServiceWaiter) Wait(ctx context.Context, params *sagemaker.Desc
 //   - an error before any call when maxWaitDur <= 0, MinDelay <= 0,
 //     MinDelay > MaxDelay, or params has no DomainId.
 func (w *DomainInServiceWaiter) WaitForOutput(ctx context.Context, params *sagemaker.DescribeDomainInput, maxWaitDur time.Duration, optFns ...func(*DomainInServiceWaiterOptions)) (*sagemaker.DescribeDomainOutput, error) {
-	o := w.options
-	o.ClientOptions = slices.Clip(o.ClientOptions) // appends in optFns must not write into the waiter's array
-	for _, fn := range optFns {
-		fn(&o)
-	}
-	if o.Retryable == nil {
-		o.Retryable = DomainInServiceRetryable
-	}
-	return poll(ctx, w.client, params, maxWaitDur, string(types.DomainStatusInService), o)
+	return pollDomain(ctx, w.client, params, maxWaitDur, string(types.DomainStatusInService), w.options, DomainInServiceRetryable, optFns)
 }
 
 // DomainDeletedWaiter waits until a domain is gone: DescribeDomain answers
@@ -221,13 +206,8 @@ type DomainDeletedWaiter struct {
 // The defaults are set first, then optFns are applied in order. Options
 // are checked when Wait is called, not here.
 func NewDomainDeletedWaiter(client DescribeDomainAPIClient, optFns ...func(*DomainDeletedWaiterOptions)) *DomainDeletedWaiter {
-	o := DomainDeletedWaiterOptions{
-		MinDelay:  DefaultWaitMinDelay,
-		MaxDelay:  DefaultWaitMaxDelay,
-		Clock:     realClock{},
-		Retryable: DomainDeletedRetryable,
-		Jitter:    rand.Float64,
-	}
+	o := defaultWaiterOptions[*sagemaker.DescribeDomainInput, *sagemaker.DescribeDomainOutput]()
+	o.Retryable = DomainDeletedRetryable
 	for _, fn := range optFns {
 		fn(&o)
 	}
@@ -259,16 +239,30 @@ func (w *DomainDeletedWaiter) Wait(ctx context.Context, params *sagemaker.Descri
 //   - an error before any call when maxWaitDur <= 0, MinDelay <= 0,
 //     MinDelay > MaxDelay, or params has no DomainId.
 func (w *DomainDeletedWaiter) WaitForOutput(ctx context.Context, params *sagemaker.DescribeDomainInput, maxWaitDur time.Duration, optFns ...func(*DomainDeletedWaiterOptions)) (*sagemaker.DescribeDomainOutput, error) {
-	o := w.options
-	o.ClientOptions = slices.Clip(o.ClientOptions)
+	return pollDomain(ctx, w.client, params, maxWaitDur, "deleted", w.options, DomainDeletedRetryable, optFns)
+}
+
+// pollDomain applies a domain waiter's per-call options and polls.
+func pollDomain(ctx context.Context, client DescribeDomainAPIClient, params *sagemaker.DescribeDomainInput, maxWaitDur time.Duration,
+	target string, o DomainInServiceWaiterOptions, def func(context.Context, *sagemaker.DescribeDomainInput, *sagemaker.DescribeDomainOutput, error) (bool, error),
+	optFns []func(*DomainInServiceWaiterOptions)) (*sagemaker.DescribeDomainOutput, error) {
+	o.ClientOptions = slices.Clip(o.ClientOptions) // appends in optFns must not write into the waiter's array
 	for _, fn := range optFns {
 		fn(&o)
 	}
 	if o.Retryable == nil {
-		o.Retryable = DomainDeletedRetryable
+		o.Retryable = def
 	}
-	// The two options types have the same fields, so one converts to the other.
-	return poll(ctx, w.client, params, maxWaitDur, "deleted", DomainInServiceWaiterOptions(o))
+	id := domainID(params)
+	if id == "" {
+		return nil, errors.New("wait for domain: DescribeDomainInput.DomainId is required")
+	}
+	return poll(ctx, pollTarget[*sagemaker.DescribeDomainInput, *sagemaker.DescribeDomainOutput]{
+		describe: client.DescribeDomain, params: params,
+		progress: WaitProgress{DomainID: id, Kind: "domain"},
+		label:    "domain " + id,
+		status:   func(out *sagemaker.DescribeDomainOutput) string { return string(out.Status) },
+	}, maxWaitDur, target, o)
 }
 
 // DomainInServiceRetryable is DomainInServiceWaiter's default Retryable.
@@ -281,23 +275,10 @@ func (w *DomainDeletedWaiter) WaitForOutput(ctx context.Context, params *sagemak
 // statuses are a *StatusError with the FailureReason.
 func DomainInServiceRetryable(_ context.Context, in *sagemaker.DescribeDomainInput, out *sagemaker.DescribeDomainOutput, err error) (bool, error) {
 	id := domainID(in)
-	if err != nil {
-		if nf := (*types.ResourceNotFound)(nil); errors.As(err, &nf) {
-			return false, fmt.Errorf("describe domain %s: %w: %w", id, ErrNotFound, err)
-		}
-		return false, fmt.Errorf("describe domain %s: %w", id, err)
+	if err != nil || out == nil {
+		return false, describeError("domain "+id, err, true)
 	}
-	if out == nil {
-		return false, fmt.Errorf("describe domain %s: empty response", id)
-	}
-	switch out.Status {
-	case types.DomainStatusInService:
-		return false, nil
-	case types.DomainStatusPending, types.DomainStatusUpdating:
-		return true, nil
-	default:
-		return false, statusError(id, out)
-	}
+	return inServiceStatus(string(out.Status), func() *StatusError { return statusError(id, out) })
 }
 
 // DomainDeletedRetryable is DomainDeletedWaiter's default Retryable.
@@ -309,17 +290,45 @@ func DomainInServiceRetryable(_ context.Context, in *sagemaker.DescribeDomainInp
 // ErrWaitTimeout, whose message names its last status.
 func DomainDeletedRetryable(_ context.Context, in *sagemaker.DescribeDomainInput, out *sagemaker.DescribeDomainOutput, err error) (bool, error) {
 	id := domainID(in)
-	if err != nil {
-		if nf := (*types.ResourceNotFound)(nil); errors.As(err, &nf) {
-			return false, nil
-		}
-		return false, fmt.Errorf("describe domain %s: %w", id, err)
+	if notFound(err) {
+		return false, nil
 	}
-	if out == nil {
-		return false, fmt.Errorf("describe domain %s: empty response", id)
+	if err != nil || out == nil {
+		return false, describeError("domain "+id, err, false)
 	}
-	if out.Status == types.DomainStatusDeleteFailed {
-		return false, statusError(id, out)
+	return deletedStatus(string(out.Status), func() *StatusError { return statusError(id, out) })
+}
+
+// describeError is the error of a failed or empty Describe poll; a
+// resource that is not found wraps ErrNotFound too when missing is.
+func describeError(label string, err error, missing bool) error {
+	switch {
+	case err == nil:
+		return fmt.Errorf("describe %s: empty response", label)
+	case missing && notFound(err):
+		return fmt.Errorf("describe %s: %w: %w", label, ErrNotFound, err)
+	}
+	return fmt.Errorf("describe %s: %w", label, err)
+}
+
+// inServiceStatus is the in-service rule every kind shares (the statuses
+// of domains, user profiles and spaces are the same): InService is done,
+// Pending and Updating poll again, anything else is terminal.
+func inServiceStatus(status string, terminal func() *StatusError) (bool, error) {
+	switch types.DomainStatus(status) {
+	case types.DomainStatusInService:
+		return false, nil
+	case types.DomainStatusPending, types.DomainStatusUpdating:
+		return true, nil
+	}
+	return false, terminal()
+}
+
+// deletedStatus is the deleted rule every kind shares: Delete_Failed is
+// terminal, anything else polls again.
+func deletedStatus(status string, terminal func() *StatusError) (bool, error) {
+	if types.DomainStatus(status) == types.DomainStatusDeleteFailed {
+		return false, terminal()
 	}
 	return true, nil
 }
@@ -328,7 +337,7 @@ func statusError(id string, out *sagemaker.DescribeDomainOutput) *StatusError {
 	if out.DomainId != nil {
 		id = *out.DomainId
 	}
-	return &StatusError{DomainID: id, Status: string(out.Status), FailureReason: aws.ToString(out.FailureReason)}
+	return &StatusError{DomainID: id, Kind: "domain", Status: string(out.Status), FailureReason: aws.ToString(out.FailureReason)}
 }
 
 func domainID(in *sagemaker.DescribeDomainInput) string {
@@ -338,28 +347,23 @@ func domainID(in *sagemaker.DescribeDomainInput) string {
 	return aws.ToString(in.DomainId)
 }
 
-// checkDelays refuses a MinDelay that is not positive or exceeds MaxDelay.
-func (o *DomainInServiceWaiterOptions) checkDelays() error {
-	switch {
-	case o.MinDelay <= 0:
-		return fmt.Errorf("MinDelay %v must be greater than zero", o.MinDelay)
-	case o.MinDelay > o.MaxDelay:
-		return fmt.Errorf("MinDelay %v must not exceed MaxDelay %v", o.MinDelay, o.MaxDelay)
-	}
-	return nil
+// pollTarget is what poll polls: one resource's Describe call.
+type pollTarget[In, Out any] struct {
+	describe func(context.Context, In, ...func(*sagemaker.Options)) (Out, error)
+	params   In
+	progress WaitProgress // DomainID, Kind and Name; poll fills in the rest
+	label    string       // "domain d-abc", `user profile "alice" in domain d-abc`
+	status   func(Out) string
 }
 
-// poll is both waiters' loop; target names the awaited state in messages.
-func poll(ctx context.Context, client DescribeDomainAPIClient, params *sagemaker.DescribeDomainInput, maxWaitDur time.Duration, target string, o DomainInServiceWaiterOptions) (*sagemaker.DescribeDomainOutput, error) {
-	id := domainID(params)
-	switch {
-	case id == "":
-		return nil, errors.New("wait for domain: DescribeDomainInput.DomainId is required")
-	case maxWaitDur <= 0:
-		return nil, fmt.Errorf("wait for domain %s: maximum wait %v must be greater than zero", id, maxWaitDur)
+// poll is every waiter's loop; target names the awaited state in messages.
+func poll[In, Out any](ctx context.Context, t pollTarget[In, Out], maxWaitDur time.Duration, target string, o WaiterOptions[In, Out]) (Out, error) {
+	var zero Out
+	if maxWaitDur <= 0 {
+		return zero, fmt.Errorf("wait for %s: maximum wait %v must be greater than zero", t.label, maxWaitDur)
 	}
 	if err := o.checkDelays(); err != nil {
-		return nil, fmt.Errorf("wait for domain %s: %w", id, err)
+		return zero, fmt.Errorf("wait for %s: %w", t.label, err)
 	}
 	clock := o.Clock
 	if clock == nil {
@@ -375,40 +379,44 @@ func poll(ctx context.Context, client DescribeDomainAPIClient, params *sagemaker
 	}
 
 	start := clock.Now()
-	var last *sagemaker.DescribeDomainOutput // the last description seen
+	var last Out // the last description seen
+	seen := false
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("wait for domain %s to be %s: %w", id, target, err)
+			return zero, fmt.Errorf("wait for %s to be %s: %w", t.label, target, err)
 		}
-		out, err := client.DescribeDomain(ctx, params, o.ClientOptions...)
+		out, err := t.describe(ctx, t.params, o.ClientOptions...)
 		if err != nil && ctx.Err() != nil {
-			return nil, fmt.Errorf("wait for domain %s to be %s: %w", id, target, ctx.Err())
+			return zero, fmt.Errorf("wait for %s to be %s: %w", t.label, target, ctx.Err())
 		}
-		if out != nil {
-			last = out
+		status := ""
+		if err == nil && any(out) != any(zero) {
+			last, seen = out, true
+			status = t.status(out)
 		}
 		elapsed := clock.Now().Sub(start)
-		status := ""
-		if err == nil && out != nil {
-			status = string(out.Status)
-		}
+		p := t.progress
+		p.Status, p.Attempt, p.Elapsed = status, attempt, elapsed
 		if o.Progress != nil {
-			o.Progress(WaitProgress{DomainID: id, Status: status, Attempt: attempt, Elapsed: elapsed})
+			o.Progress(p)
 		}
 		if o.Logger != nil {
-			o.Logger.LogAttrs(ctx, level, "waiting for domain",
-				slog.String("domain", id),
+			attrs := []slog.Attr{slog.String("domain", p.DomainID)}
+			if p.Name != "" {
+				attrs = append(attrs, slog.String("kind", p.Kind), slog.String("name", p.Name))
+			}
+			o.Logger.LogAttrs(ctx, level, "waiting for "+p.Kind, append(attrs,
 				slog.String("status", status),
 				slog.Int("attempt", attempt),
-				slog.Duration("elapsed", elapsed))
+				slog.Duration("elapsed", elapsed))...)
 		}
 
-		retry, err := o.Retryable(ctx, params, out, err)
+		retry, err := o.Retryable(ctx, t.params, out, err)
 		if err != nil {
-			return nil, err
+			return zero, err
 		}
 		if !retry {
-			if out == nil {
+			if status == "" && seen {
 				out = last
 			}
 			return out, nil
@@ -419,12 +427,12 @@ func poll(ctx context.Context, client DescribeDomainAPIClient, params *sagemaker
 			if status == "" {
 				status = "unknown"
 			}
-			return nil, fmt.Errorf("wait for domain %s to be %s: gave up after %v and %d polls, last status %s: %w",
-				id, target, elapsed, attempt, status, ErrWaitTimeout)
+			return zero, fmt.Errorf("wait for %s to be %s: gave up after %v and %d polls, last status %s: %w",
+				t.label, target, elapsed, attempt, status, ErrWaitTimeout)
 		}
 		delay := backoff.Delay(attempt, o.MinDelay, o.MaxDelay, remaining, jitter())
 		if err := clock.Sleep(ctx, delay); err != nil {
-			return nil, fmt.Errorf("wait for domain %s to be %s: %w", id, target, err)
+			return zero, fmt.Errorf("wait for %s to be %s: %w", t.label, target, err)
 		}
 	}
 }

@@ -226,7 +226,7 @@ func TestWaiterTerminalStatus(t *testing.T) {
 			if !errors.As(err, &se) {
 				t.Fatalf("Wait = %v, want *StatusError", err)
 			}
-			want := &smdomain.StatusError{DomainID: e.id, Status: tt.status, FailureReason: tt.reason}
+			want := &smdomain.StatusError{DomainID: e.id, Kind: "domain", Status: tt.status, FailureReason: tt.reason}
 			if diff := cmp.Diff(want, se); diff != "" {
 				t.Errorf("StatusError (-want +got):\n%s", diff)
 			}
@@ -353,7 +353,7 @@ func TestWaiterDeletedStatuses(t *testing.T) {
 		if !errors.As(err, &se) {
 			t.Fatalf("Wait = %v, want *StatusError", err)
 		}
-		want := &smdomain.StatusError{DomainID: e.id, Status: "Delete_Failed", FailureReason: "Apps are still running"}
+		want := &smdomain.StatusError{DomainID: e.id, Kind: "domain", Status: "Delete_Failed", FailureReason: "Apps are still running"}
 		if diff := cmp.Diff(want, se); diff != "" {
 			t.Errorf("StatusError (-want +got):\n%s", diff)
 		}
