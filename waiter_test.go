@@ -184,7 +184,7 @@ func TestWaiterProgressOncePerPoll(t *testing.T) {
 		if i == len(polls)-1 {
 			status = "InService"
 		}
-		want = append(want, smdomain.WaitProgress{DomainID: e.id, Status: status, Attempt: i + 1, Elapsed: at})
+		want = append(want, smdomain.WaitProgress{DomainID: e.id, Kind: "domain", Status: status, Attempt: i + 1, Elapsed: at})
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("progress (-want +got):\n%s", diff)
