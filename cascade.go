@@ -18,8 +18,11 @@ import (
 // resident is one app, space or user profile inside a domain, as a List
 // call reports it.
 type resident struct {
-	kind   string // "Apps", "Spaces" or "UserProfiles": the Change path's first part
-	name   string // for an app, "<owner>/<type>/<name>"
+	kind string // "Apps", "Spaces" or "UserProfiles": the Change path's first part
+	name string // for an app, "<owner>/<type>/<name>"
+	// owner is, for an app, "user/<folded profile name>" or "space/<space
+	// name>"; for a space, the name of the user profile that owns it.
+	owner  string
 	status string
 	delete func(context.Context) error
 }
@@ -117,13 +120,14 @@ func (c *Client) listApps(ctx context.Context, id string) ([]resident, error) {
 		for _, a := range page.Apps {
 			in := &sagemaker.DeleteAppInput{DomainId: aws.String(id), AppType: a.AppType, AppName: a.AppName,
 				UserProfileName: a.UserProfileName, SpaceName: a.SpaceName}
-			owner := deref(a.UserProfileName)
+			owner, key := deref(a.UserProfileName), "user/"+memberName(deref(a.UserProfileName))
 			if a.SpaceName != nil {
-				owner = deref(a.SpaceName)
+				owner, key = deref(a.SpaceName), "space/"+deref(a.SpaceName)
 			}
 			out = append(out, resident{
 				kind:   "Apps",
 				name:   strings.Join([]string{owner, string(a.AppType), deref(a.AppName)}, "/"),
+				owner:  key,
 				status: string(a.Status),
 				delete: func(ctx context.Context) error { _, err := c.api.DeleteApp(ctx, in); return err },
 			})
@@ -142,8 +146,13 @@ func (c *Client) listSpaces(ctx context.Context, id string) ([]resident, error) 
 		}
 		for _, s := range page.Spaces {
 			in := &sagemaker.DeleteSpaceInput{DomainId: aws.String(id), SpaceName: s.SpaceName}
+			var owner string
+			if s.OwnershipSettingsSummary != nil {
+				owner = deref(s.OwnershipSettingsSummary.OwnerUserProfileName)
+			}
 			out = append(out, resident{
 				kind:   "Spaces",
+				owner:  owner,
 				name:   deref(s.SpaceName),
 				status: string(s.Status),
 				delete: func(ctx context.Context) error { _, err := c.api.DeleteSpace(ctx, in); return err },

@@ -24,6 +24,14 @@ type API interface {
 	DeleteTags(context.Context, *sagemaker.DeleteTagsInput, ...func(*sagemaker.Options)) (*sagemaker.DeleteTagsOutput, error)
 	ListTags(context.Context, *sagemaker.ListTagsInput, ...func(*sagemaker.Options)) (*sagemaker.ListTagsOutput, error)
 
+	// What Ensure converges the user profiles and spaces a spec declares with.
+	CreateUserProfile(context.Context, *sagemaker.CreateUserProfileInput, ...func(*sagemaker.Options)) (*sagemaker.CreateUserProfileOutput, error)
+	DescribeUserProfile(context.Context, *sagemaker.DescribeUserProfileInput, ...func(*sagemaker.Options)) (*sagemaker.DescribeUserProfileOutput, error)
+	UpdateUserProfile(context.Context, *sagemaker.UpdateUserProfileInput, ...func(*sagemaker.Options)) (*sagemaker.UpdateUserProfileOutput, error)
+	CreateSpace(context.Context, *sagemaker.CreateSpaceInput, ...func(*sagemaker.Options)) (*sagemaker.CreateSpaceOutput, error)
+	DescribeSpace(context.Context, *sagemaker.DescribeSpaceInput, ...func(*sagemaker.Options)) (*sagemaker.DescribeSpaceOutput, error)
+	UpdateSpace(context.Context, *sagemaker.UpdateSpaceInput, ...func(*sagemaker.Options)) (*sagemaker.UpdateSpaceOutput, error)
+
 	// What Delete with WithCascade removes before the domain, and lists to
 	// explain a refused delete.
 	ListApps(context.Context, *sagemaker.ListAppsInput, ...func(*sagemaker.Options)) (*sagemaker.ListAppsOutput, error)
@@ -77,6 +85,7 @@ type clientOptions struct {
 	maxWait           time.Duration
 	crossAccountRoles bool
 	owner             string
+	concurrency       int
 	waitOptions       []func(*DomainInServiceWaiterOptions)
 }
 
@@ -119,6 +128,17 @@ func WithWaitOptions(fns ...func(*DomainInServiceWaiterOptions)) ClientOption {
 	return func(o *clientOptions) { o.waitOptions = append(o.waitOptions, fns...) }
 }
 
+// WithConcurrency bounds how many user profiles or spaces Ensure writes
+// (and waits for) at once. Default DefaultConcurrency (4); n below 1 leaves
+// the default.
+func WithConcurrency(n int) ClientOption {
+	return func(o *clientOptions) {
+		if n >= 1 {
+			o.concurrency = n
+		}
+	}
+}
+
 // Client plans and converges SageMaker domains. It is safe for concurrent
 // use; Ensure calls for one domain name are serialised within a Client.
 type Client struct {
@@ -133,7 +153,7 @@ type Client struct {
 
 // New returns a Client over api.
 func New(api API, opts ...ClientOption) *Client {
-	o := clientOptions{clock: realClock{}, maxWait: DefaultMaxWait}
+	o := clientOptions{clock: realClock{}, maxWait: DefaultMaxWait, concurrency: DefaultConcurrency}
 	for _, fn := range opts {
 		fn(&o)
 	}

@@ -72,7 +72,7 @@ func (c *Client) Delete(ctx context.Context, name string, opts ...DeleteOption) 
 		switch live.Status {
 		case types.DomainStatusPending, types.DomainStatusUpdating:
 			var se *StatusError
-			if _, err := c.waitInService(ctx, id, deadline); err != nil && !errors.As(err, &se) {
+			if _, err := c.waitResource(ctx, &domainResource{c: c, id: id}, false, deadline); err != nil && !errors.As(err, &se) {
 				return nil, err
 			}
 			continue
@@ -107,7 +107,7 @@ func (c *Client) Delete(ctx context.Context, name string, opts ...DeleteOption) 
 			res.Action = ActionDeleted
 			c.log(ctx, "deleting domain", "domain", id, "homeEFS", string(o.retention))
 		}
-		if err := c.waitDeleted(ctx, id, deadline); err != nil {
+		if _, err := c.waitResource(ctx, &domainResource{c: c, id: id}, true, deadline); err != nil {
 			return nil, err
 		}
 	}

@@ -85,6 +85,9 @@ type Result struct {
 	// the domain as last described before it went (its home EFS volume ID,
 	// say); nil when no domain had the name.
 	Domain *Domain
+	// Members says what Ensure did to each user profile and space the
+	// spec declares or (WithPrune) offboards, in the plan's order.
+	Members []MemberResult
 }
 
 // Get returns the domain called name. It returns an error wrapping

@@ -38,15 +38,16 @@ func (c *Client) identity(ctx context.Context) (callerIdentity, error) {
 // roleARN matches an IAM role ARN and captures its partition and account.
 var roleARN = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}):role/`)
 
-// checkRoles refuses, before any write, a spec whose IAM roles live in
-// another partition than the caller's, or in another account unless
-// WithCrossAccountRoles was given. Without an STS client nothing is
-// checked.
-func (c *Client) checkRoles(ctx context.Context, spec *Spec) error {
+// checkRoles refuses, before any write, a resource whose IAM roles live
+// in another partition than the caller's, or in another account unless
+// WithCrossAccountRoles was given. doc is the JSON form of its Create
+// input and prefix where it sits in the spec ("" for the domain,
+// "UserProfiles[alice]"). Without an STS client nothing is checked.
+func (c *Client) checkRoles(ctx context.Context, prefix string, doc map[string]any) error {
 	if c.opts.sts == nil {
 		return nil
 	}
-	roles := rolesIn(encodeMap(spec.input))
+	roles := rolesIn(doc)
 	if len(roles) == 0 {
 		return nil
 	}
@@ -58,6 +59,9 @@ func (c *Client) checkRoles(ctx context.Context, spec *Spec) error {
 		role := roles[field]
 		m := roleARN.FindStringSubmatch(role)
 		if m[1] != id.partition || (m[2] != id.account && !c.opts.crossAccountRoles) {
+			if prefix != "" {
+				field = prefix + "." + field
+			}
 			return &RoleAccountError{Field: field, Role: role, RolePartition: m[1], RoleAccount: m[2],
 				CallerAccount: id.account, CallerPartition: id.partition}
 		}

@@ -3,6 +3,7 @@ package smdomain
 import (
 	"maps"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -34,22 +35,58 @@ import (
 // So WithExecutionRole(r) followed by WithDefaultUserSettings(&types.UserSettings{
 // SecurityGroups: sgs}) keeps r, and WithDefaultUserSettings(&types.UserSettings{
 // ExecutionRole: r2}) followed by WithExecutionRole(r) ends with r.
-type Option func(*specBuilder)
+//
+// Options that mean something for user profiles too (WithExecutionRole,
+// WithSecurityGroups, WithUserSettings, WithTags) have types that are also
+// a UserProfileOption (and WithTags a SpaceOption); the others are domain
+// options only, so WithVPC in NewUserProfileSpec does not compile.
+type Option interface {
+	applyDomain(*specBuilder)
+}
+
+// domainOption is an option that only a domain has.
+type domainOption func(*specBuilder)
+
+func (f domainOption) applyDomain(b *specBuilder) { f(b) }
+
+// UserSettingsOption sets user settings: passed to NewSpec it sets the
+// domain's DefaultUserSettings, passed to NewUserProfileSpec the profile's
+// UserSettings. It is both an Option and a UserProfileOption.
+type UserSettingsOption func(*types.UserSettings)
+
+func (f UserSettingsOption) applyDomain(b *specBuilder) {
+	if b.input.DefaultUserSettings == nil {
+		b.input.DefaultUserSettings = &types.UserSettings{}
+	}
+	f(b.input.DefaultUserSettings)
+}
+
+func (f UserSettingsOption) applyUserProfile(b *userProfileBuilder) {
+	if b.input.UserSettings == nil {
+		b.input.UserSettings = &types.UserSettings{}
+	}
+	f(b.input.UserSettings)
+}
+
+// TagsOption adds tags to whatever spec it is passed to: a domain's
+// (NewSpec), a user profile's (NewUserProfileSpec) or a space's
+// (NewSpaceSpec). It is an Option, a UserProfileOption and a SpaceOption.
+type TagsOption func(*map[string]string)
+
+func (f TagsOption) applyDomain(b *specBuilder)             { f(&b.tags) }
+func (f TagsOption) applyUserProfile(b *userProfileBuilder) { f(&b.tags) }
+func (f TagsOption) applySpace(b *spaceBuilder)             { f(&b.tags) }
 
 // specBuilder is what options write into. NewSpec owns it, so options may
 // write into its structs directly.
 type specBuilder struct {
-	input       *sagemaker.CreateDomainInput // Tags unused: see tags
-	tags        map[string]string
-	domainID    string
-	domainIDSet bool
-}
-
-func (b *specBuilder) userSettings() *types.UserSettings {
-	if b.input.DefaultUserSettings == nil {
-		b.input.DefaultUserSettings = &types.UserSettings{}
-	}
-	return b.input.DefaultUserSettings
+	input        *sagemaker.CreateDomainInput // Tags unused: see tags
+	tags         map[string]string
+	domainID     string
+	domainIDSet  bool
+	userProfiles []*UserProfileSpec
+	spaces       []*SpaceSpec
+	prune        bool
 }
 
 func (b *specBuilder) domainSettings() *types.DomainSettings {
@@ -63,7 +100,7 @@ func (b *specBuilder) domainSettings() *types.DomainSettings {
 // types.AuthModeSso. Default: IAM. The auth mode cannot change once the
 // domain exists.
 func WithAuthMode(mode types.AuthMode) Option {
-	return func(b *specBuilder) { b.input.AuthMode = mode }
+	return domainOption(func(b *specBuilder) { b.input.AuthMode = mode })
 }
 
 // WithVPC sets the VPC (VpcId) and the subnets (SubnetIds) the domain's apps
@@ -73,29 +110,35 @@ func WithAuthMode(mode types.AuthMode) Option {
 // exists.
 func WithVPC(vpcID string, subnetIDs ...string) Option {
 	subnets := cloneStrings(subnetIDs)
-	return func(b *specBuilder) {
+	return domainOption(func(b *specBuilder) {
 		b.input.VpcId = aws.String(vpcID)
 		b.input.SubnetIds = cloneStrings(subnets)
-	}
+	})
 }
 
 // WithExecutionRole sets the IAM role users' apps run as
 // (DefaultUserSettings.ExecutionRole). Default: none; NewSpec requires one,
 // from this option or from WithDefaultUserSettings.
-func WithExecutionRole(roleARN string) Option {
-	return func(b *specBuilder) { b.userSettings().ExecutionRole = aws.String(roleARN) }
+//
+// In NewUserProfileSpec it sets the role that user's apps and private
+// spaces run as (UserSettings.ExecutionRole); unset there, the domain's
+// default stands.
+func WithExecutionRole(roleARN string) UserSettingsOption {
+	return func(s *types.UserSettings) { s.ExecutionRole = aws.String(roleARN) }
 }
 
 // WithSecurityGroups sets the security groups users' apps use
 // (DefaultUserSettings.SecurityGroups), replacing any set before; with no
 // IDs the list is managed as empty. At most 5. Default: unset. A domain with
-// AppNetworkAccessType VpcOnly needs at least one.
-func WithSecurityGroups(ids ...string) Option {
+// AppNetworkAccessType VpcOnly needs at least one. In NewUserProfileSpec
+// it sets the profile's own (UserSettings.SecurityGroups), which apply to
+// the user's private spaces.
+func WithSecurityGroups(ids ...string) UserSettingsOption {
 	sgs := cloneStrings(ids)
 	if sgs == nil {
 		sgs = []string{}
 	}
-	return func(b *specBuilder) { b.userSettings().SecurityGroups = cloneStrings(sgs) }
+	return func(s *types.UserSettings) { s.SecurityGroups = cloneStrings(sgs) }
 }
 
 // WithTags adds tags to the spec; a key given again takes the later value.
@@ -105,17 +148,20 @@ func WithSecurityGroups(ids ...string) Option {
 // except keys beginning with "aws:", which AWS owns and Ensure never
 // touches. A nil map changes nothing. Keys beginning with "aws:" (in any
 // case) are a problem in NewSpec, as are keys and values outside the
-// service's lengths and patterns and more than 50 tags.
-func WithTags(tags map[string]string) Option {
+// service's lengths and patterns and more than 50 tags. In
+// NewUserProfileSpec and NewSpaceSpec it sets that member's tags, with the
+// same rules, reconciled through AddTags and DeleteTags on the member's
+// ARN.
+func WithTags(tags map[string]string) TagsOption {
 	if tags == nil {
-		return func(*specBuilder) {}
+		return func(*map[string]string) {}
 	}
 	own := maps.Clone(tags)
-	return func(b *specBuilder) {
-		if b.tags == nil {
-			b.tags = make(map[string]string, len(own))
+	return func(dst *map[string]string) {
+		if *dst == nil {
+			*dst = make(map[string]string, len(own))
 		}
-		maps.Copy(b.tags, own)
+		maps.Copy(*dst, own)
 	}
 }
 
@@ -123,7 +169,7 @@ func WithTags(tags map[string]string) Option {
 // home EFS volume and its apps' storage (KmsKeyId). Default: unset, and an
 // AWS managed key is used. The key cannot change once the domain exists.
 func WithKMSKey(keyID string) Option {
-	return func(b *specBuilder) { b.input.KmsKeyId = aws.String(keyID) }
+	return domainOption(func(b *specBuilder) { b.input.KmsKeyId = aws.String(keyID) })
 }
 
 // WithAppNetworkAccessType sets where the apps' traffic may go:
@@ -133,7 +179,7 @@ func WithKMSKey(keyID string) Option {
 // through SageMaker. Default: unset, and the service uses
 // PublicInternetOnly.
 func WithAppNetworkAccessType(t types.AppNetworkAccessType) Option {
-	return func(b *specBuilder) { b.input.AppNetworkAccessType = t }
+	return domainOption(func(b *specBuilder) { b.input.AppNetworkAccessType = t })
 }
 
 // WithSourceIdentity makes every call an app makes carry the user profile's
@@ -142,9 +188,9 @@ func WithAppNetworkAccessType(t types.AppNetworkAccessType) Option {
 // apart even when they share an execution role. Default: unset, and the
 // service uses DISABLED.
 func WithSourceIdentity() Option {
-	return func(b *specBuilder) {
+	return domainOption(func(b *specBuilder) {
 		b.domainSettings().ExecutionRoleIdentityConfig = types.ExecutionRoleIdentityConfigUserProfileName
-	}
+	})
 }
 
 // WithDomainSecurityGroups sets the security groups for communication
@@ -155,7 +201,7 @@ func WithDomainSecurityGroups(ids ...string) Option {
 	if sgs == nil {
 		sgs = []string{}
 	}
-	return func(b *specBuilder) { b.domainSettings().SecurityGroupIds = cloneStrings(sgs) }
+	return domainOption(func(b *specBuilder) { b.domainSettings().SecurityGroupIds = cloneStrings(sgs) })
 }
 
 // WithAppSecurityGroupManagement sets who creates the security groups apps
@@ -164,21 +210,21 @@ func WithDomainSecurityGroups(ids ...string) Option {
 // is VpcOnly and has an RStudio domain execution role, and requires Service
 // whenever an RStudio domain execution role is set.
 func WithAppSecurityGroupManagement(m types.AppSecurityGroupManagement) Option {
-	return func(b *specBuilder) { b.input.AppSecurityGroupManagement = m }
+	return domainOption(func(b *specBuilder) { b.input.AppSecurityGroupManagement = m })
 }
 
 // WithTagPropagation sets whether the domain's tags are copied onto the
 // resources its apps create (TagPropagation: ENABLED or DISABLED). Default:
 // unset, and the service uses DISABLED.
 func WithTagPropagation(p types.TagPropagation) Option {
-	return func(b *specBuilder) { b.input.TagPropagation = p }
+	return domainOption(func(b *specBuilder) { b.input.TagPropagation = p })
 }
 
 // WithHomeEFSCreation sets whether the domain gets a home EFS file system
 // (HomeEfsFileSystemCreation: Enabled or Disabled). Default: unset, and the
 // service uses Enabled. Going from Enabled to Disabled needs a new domain.
 func WithHomeEFSCreation(c types.HomeEfsFileSystemCreation) Option {
-	return func(b *specBuilder) { b.input.HomeEfsFileSystemCreation = c }
+	return domainOption(func(b *specBuilder) { b.input.HomeEfsFileSystemCreation = c })
 }
 
 // WithDefaultUserSettings merges s into the domain's DefaultUserSettings, so
@@ -186,12 +232,21 @@ func WithHomeEFSCreation(c types.HomeEfsFileSystemCreation) Option {
 // option is made; see Option for how it combines with the narrow options.
 // A nil s changes nothing. Default: unset except for what other options set.
 func WithDefaultUserSettings(s *types.UserSettings) Option {
+	return WithUserSettings(s)
+}
+
+// WithUserSettings merges s into the user settings of the spec it is
+// passed to: a user profile's UserSettings (NewUserProfileSpec), or the
+// domain's DefaultUserSettings (NewSpec, where it is WithDefaultUserSettings).
+// s is deep-copied when the option is made and merges as Option describes.
+// A nil s changes nothing. Default: unset, and the domain's defaults stand
+// for the user.
+func WithUserSettings(s *types.UserSettings) UserSettingsOption {
 	own := wire.Clone(s)
-	return func(b *specBuilder) {
-		if own == nil {
-			return
+	return func(dst *types.UserSettings) {
+		if own != nil {
+			mergeValue(dst, wire.Clone(own))
 		}
-		mergeStruct(reflect.ValueOf(b.userSettings()).Elem(), reflect.ValueOf(wire.Clone(own)).Elem())
 	}
 }
 
@@ -202,12 +257,12 @@ func WithDefaultUserSettings(s *types.UserSettings) Option {
 // nothing. Default: unset.
 func WithDomainSettings(s *types.DomainSettings) Option {
 	own := wire.Clone(s)
-	return func(b *specBuilder) {
+	return domainOption(func(b *specBuilder) {
 		if own == nil {
 			return
 		}
-		mergeStruct(reflect.ValueOf(b.domainSettings()).Elem(), reflect.ValueOf(wire.Clone(own)).Elem())
-	}
+		mergeValue(b.domainSettings(), wire.Clone(own))
+	})
 }
 
 // WithDefaultSpaceSettings merges s into the domain's DefaultSpaceSettings,
@@ -216,15 +271,15 @@ func WithDomainSettings(s *types.DomainSettings) Option {
 // Default: unset.
 func WithDefaultSpaceSettings(s *types.DefaultSpaceSettings) Option {
 	own := wire.Clone(s)
-	return func(b *specBuilder) {
+	return domainOption(func(b *specBuilder) {
 		if own == nil {
 			return
 		}
 		if b.input.DefaultSpaceSettings == nil {
 			b.input.DefaultSpaceSettings = &types.DefaultSpaceSettings{}
 		}
-		mergeStruct(reflect.ValueOf(b.input.DefaultSpaceSettings).Elem(), reflect.ValueOf(wire.Clone(own)).Elem())
-	}
+		mergeValue(b.input.DefaultSpaceSettings, wire.Clone(own))
+	})
 }
 
 // WithDomainID pins the spec to an existing domain by ID ("d-" and 1 to 61
@@ -233,10 +288,15 @@ func WithDefaultSpaceSettings(s *types.DefaultSpaceSettings) Option {
 // is found by name. An ID outside the pattern is a problem on field
 // "DomainId" in NewSpec. The ID is not part of the spec's JSON form.
 func WithDomainID(id string) Option {
-	return func(b *specBuilder) {
+	return domainOption(func(b *specBuilder) {
 		b.domainID = id
 		b.domainIDSet = true
-	}
+	})
+}
+
+// mergeValue merges src into dst as mergeStruct does.
+func mergeValue[T any](dst, src *T) {
+	mergeStruct(reflect.ValueOf(dst).Elem(), reflect.ValueOf(src).Elem())
 }
 
 // mergeStruct copies every set field of src into dst (both addressable
@@ -269,4 +329,39 @@ func cloneStrings(s []string) []string {
 		return nil
 	}
 	return append([]string{}, s...)
+}
+
+// WithUserProfiles declares user profiles of the domain; Ensure creates or
+// updates each after the domain, and Plan lists their changes under
+// "UserProfiles.<name>.". Later calls add to earlier ones. Names must be
+// unique without regard to case, as the service compares them. Declared
+// profiles are managed as NewUserProfileSpec describes; live profiles the
+// spec does not declare are left alone unless WithPrune is given. A nil
+// element is a problem in NewSpec. Default: none, and no profile is read
+// or written.
+func WithUserProfiles(profiles ...*UserProfileSpec) Option {
+	own := slices.Clone(profiles)
+	return domainOption(func(b *specBuilder) { b.userProfiles = append(b.userProfiles, own...) })
+}
+
+// WithSpaces declares spaces of the domain, shared or private; Ensure
+// creates or updates them after the user profiles, and Plan lists their
+// changes under "Spaces.<name>.". Later calls add to earlier ones. A
+// private space's owner must be one of the spec's user profiles or exist
+// in the domain. A nil element is a problem in NewSpec. Default: none.
+func WithSpaces(spaces ...*SpaceSpec) Option {
+	own := slices.Clone(spaces)
+	return domainOption(func(b *specBuilder) { b.spaces = append(b.spaces, own...) })
+}
+
+// WithPrune makes Plan and Ensure offboard the live user profiles and
+// spaces the spec does not declare: for a user profile, its apps, then the
+// spaces it owns (and their apps), then the profile, and with it the
+// user's access to their home directory; for a space, its apps, then the
+// space. Declared members and the domain itself are never deleted by it.
+// With WithPrune, every space the spec declares must be owned (if at all)
+// by a declared profile. Default: off, and undeclared members are neither
+// listed nor touched.
+func WithPrune() Option {
+	return domainOption(func(b *specBuilder) { b.prune = true })
 }

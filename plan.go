@@ -8,11 +8,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/finegrained/smdomain/internal/docpath"
-	"github.com/finegrained/smdomain/internal/model"
 	"github.com/finegrained/smdomain/internal/wire"
 )
 
@@ -25,20 +21,41 @@ const (
 	PlanUpdate          PlanAction = "update"           // every change can be made in place
 	PlanReplaceRequired PlanAction = "replace-required" // some change needs a new domain: Ensure refuses
 	PlanNoOp            PlanAction = "no-op"            // the domain matches the spec
+	PlanDelete          PlanAction = "delete"           // a member WithPrune offboards (MemberPlan only)
 )
 
 // Change is one field that differs between a spec and the live domain.
 type Change struct {
 	// Path is the field's stable dotted path as in CreateDomainInput, e.g.
 	// "DefaultUserSettings.SecurityGroups", or "Tags.<key>" for a tag. A
-	// difference inside a list is reported for the whole list.
+	// difference inside a list is reported for the whole list. A member's
+	// field is under "UserProfiles.<name>." or "Spaces.<name>." followed by
+	// its path as in CreateUserProfileInput or CreateSpaceInput
+	// ("UserProfiles.alice.UserSettings.ExecutionRole",
+	// "Spaces.fraud.Tags.team"). An offboarding deletes, each one change
+	// with From its status and To nil: "Apps.<owner>/<type>/<name>",
+	// "Spaces.<name>" and "UserProfiles.<name>".
 	Path string
 	// From is the live value (nil when the field is absent) and To the
 	// spec's (nil when the change removes a tag). Values are in their JSON
 	// form: string, bool, json.Number, []any or map[string]any.
 	From, To any
-	// ForcesReplacement is true when UpdateDomain cannot make the change.
+	// ForcesReplacement is true when the resource's Update call
+	// (UpdateDomain, UpdateUserProfile, UpdateSpace) cannot make the change.
 	ForcesReplacement bool
+}
+
+// MemberPlan is what Ensure would do to one user profile or space.
+type MemberPlan struct {
+	Kind MemberKind
+	Name string // as declared, or as the service reports an undeclared one
+	// Action is PlanCreate, PlanUpdate, PlanNoOp, PlanReplaceRequired, or
+	// PlanDelete for a member WithPrune offboards.
+	Action PlanAction
+	// Changes are the member's changes, paths as in Plan.Changes. For
+	// PlanDelete they list what goes, in the order it goes: the apps, the
+	// spaces the user owns, then the member itself.
+	Changes []Change
 }
 
 // Plan is what Ensure would do for a spec, computed without writing
@@ -54,22 +71,21 @@ type Plan struct {
 	// Client has no STS client (see WithSTS); Region is "" when the API
 	// client does not say.
 	Account, Region string
-	// Changes lists every difference: the settings sorted by Path, then
-	// the tags sorted by key. For a create it lists every top-level field
-	// the spec sets, structures whole.
+	// Changes lists every difference: the domain's settings sorted by
+	// Path, then its tags sorted by key; then each member's, in Members'
+	// order. For a create it lists every top-level field the spec sets,
+	// structures whole.
 	Changes []Change
+	// Members are the plans of the user profiles and spaces the spec
+	// declares, and with WithPrune of those it offboards: the user profiles
+	// sorted by name without case, then the spaces, then the offboardings
+	// in the order Ensure makes them. Members with nothing to do are listed
+	// too, as PlanNoOp.
+	Members []MemberPlan
 }
 
 // Replacements returns the changes that force replacement.
-func (p *Plan) Replacements() []Change {
-	var out []Change
-	for _, c := range p.Changes {
-		if c.ForcesReplacement {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+func (p *Plan) Replacements() []Change { return replacements(p.Changes) }
 
 // String renders the plan for people, one line per change, in a stable
 // format:
@@ -100,7 +116,39 @@ func (p *Plan) String() string {
 		fmt.Fprintf(&b, " (%d forcing replacement)", n)
 	}
 	b.WriteString("\n")
-	for _, c := range p.Changes {
+	writeChanges(&b, p.Changes[:len(p.Changes)-memberChanges(p.Members)])
+	for _, m := range p.Members {
+		if m.Action == PlanNoOp {
+			continue
+		}
+		fmt.Fprintf(&b, "  %s %q: %s\n", m.Kind, m.Name, memberSummary(m))
+		writeChanges(&b, m.Changes)
+	}
+	return b.String()
+}
+
+func memberChanges(members []MemberPlan) int {
+	n := 0
+	for _, m := range members {
+		n += len(m.Changes)
+	}
+	return n
+}
+
+// memberSummary says in words what a member's plan does; for an
+// offboarding, what the user loses.
+func memberSummary(m MemberPlan) string {
+	if m.Action != PlanDelete {
+		return string(m.Action)
+	}
+	if m.Kind == KindSpace {
+		return "delete: its apps stop and the space's storage is deleted"
+	}
+	return "offboard: its apps, then the spaces it owns, then the profile are deleted; the user loses access to their home directory"
+}
+
+func writeChanges(b *strings.Builder, changes []Change) {
+	for _, c := range changes {
 		mark := "~"
 		switch {
 		case c.ForcesReplacement:
@@ -112,14 +160,13 @@ func (p *Plan) String() string {
 		}
 		switch mark {
 		case "+":
-			fmt.Fprintf(&b, "  + %s: %s\n", c.Path, render(c.To))
+			fmt.Fprintf(b, "  + %s: %s\n", c.Path, render(c.To))
 		case "-":
-			fmt.Fprintf(&b, "  - %s: %s\n", c.Path, render(c.From))
+			fmt.Fprintf(b, "  - %s: %s\n", c.Path, render(c.From))
 		default:
-			fmt.Fprintf(&b, "  %s %s: %s -> %s\n", mark, c.Path, render(c.From), render(c.To))
+			fmt.Fprintf(b, "  %s %s: %s -> %s\n", mark, c.Path, render(c.From), render(c.To))
 		}
 	}
-	return b.String()
 }
 
 // render writes a JSON-form value compactly, map keys sorted.
@@ -134,10 +181,14 @@ func render(v any) string {
 	return string(out)
 }
 
-// Plan reports what Ensure would do for spec, field by field. It only
-// reads: ListDomains (unless the spec pins a domain ID), DescribeDomain,
-// ListTags (when the spec manages tags) and, once per Client,
-// GetCallerIdentity when an STS client is set.
+// Plan reports what Ensure would do for spec, field by field, for the
+// domain and the members it declares. It only reads: ListDomains (unless
+// the spec pins a domain ID), DescribeDomain, ListTags (when the spec
+// manages tags or the Client has an owner), and, when the spec declares
+// members or prunes, ListUserProfiles, ListSpaces, each declared member's
+// Describe call (and ListTags when its tags are managed), and ListApps for
+// an offboarding; once per Client, GetCallerIdentity when an STS client is
+// set.
 func (c *Client) Plan(ctx context.Context, spec *Spec) (*Plan, error) {
 	if err := checkSpec(spec); err != nil {
 		return nil, err
@@ -145,14 +196,11 @@ func (c *Client) Plan(ctx context.Context, spec *Spec) (*Plan, error) {
 	if err := c.checkOwnerTags(spec); err != nil {
 		return nil, err
 	}
-	live, err := c.find(ctx, spec)
+	sp, err := c.planSpec(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
-	p, err := c.plan(ctx, spec, live)
-	if err != nil {
-		return nil, err
-	}
+	p := sp.plan
 	p.Region = c.region()
 	if c.opts.sts != nil {
 		id, err := c.identity(ctx)
@@ -174,64 +222,54 @@ func checkSpec(spec *Spec) error {
 	return nil
 }
 
-// plan compares spec with live (nil when the domain does not exist).
-func (c *Client) plan(ctx context.Context, spec *Spec, live *sagemaker.DescribeDomainOutput) (*Plan, error) {
-	p := &Plan{DomainName: spec.Name()}
-	desired := encodeMap(spec.input)
-	if live == nil {
-		p.Action = PlanCreate
-		for _, k := range sortedKeys(desired) {
-			p.Changes = append(p.Changes, Change{Path: k, To: desired[k]})
-		}
-		tags := spec.Tags()
-		if c.opts.owner != "" {
-			if tags == nil {
-				tags = map[string]string{}
-			}
-			tags[OwnerTagKey] = c.opts.owner
-		}
-		for _, k := range sortedKeys(tags) {
-			p.Changes = append(p.Changes, Change{Path: "Tags." + k, To: tags[k]})
-		}
-		return p, nil
-	}
-	p.DomainID = deref(live.DomainId)
-	p.Status = string(live.Status)
-	p.Changes = diffSettings(desired, encodeMap(live))
-	if spec.tags != nil || c.opts.owner != "" {
-		tags, err := c.listTags(ctx, deref(live.DomainArn))
-		if err != nil {
-			return nil, err
-		}
-		if err := c.checkOwner(live, tags); err != nil {
-			return nil, err
-		}
-		if spec.tags != nil {
-			p.Changes = append(p.Changes, diffTags(spec.tags, tags)...)
-		}
-	}
-	slices.SortFunc(p.Changes, changeOrder)
-	switch {
-	case len(p.Changes) == 0:
-		p.Action = PlanNoOp
-	case len(p.Replacements()) > 0:
-		p.Action = PlanReplaceRequired
-	default:
-		p.Action = PlanUpdate
-	}
-	return p, nil
+// specPlan is a plan together with what Ensure needs to carry it out
+// without reading again.
+type specPlan struct {
+	plan       *Plan
+	domain     *domainResource
+	domainPlan *planned
+	members    []*step
 }
 
-// changeOrder puts settings before tags, each sorted by path.
-func changeOrder(a, b Change) int {
-	aTag, bTag := strings.HasPrefix(a.Path, "Tags."), strings.HasPrefix(b.Path, "Tags.")
-	switch {
-	case aTag && !bTag:
-		return 1
-	case !aTag && bTag:
-		return -1
+// planSpec reads the domain and the members spec declares and plans them.
+func (c *Client) planSpec(ctx context.Context, spec *Spec) (*specPlan, error) {
+	dr := newDomainResource(c, spec)
+	live, err := dr.find(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return strings.Compare(a.Path, b.Path)
+	dp, err := c.planResource(ctx, dr, live)
+	if err != nil {
+		return nil, err
+	}
+	if live == nil && c.opts.owner != "" {
+		dp.changes = append(dp.changes, Change{Path: "Tags." + OwnerTagKey, To: c.opts.owner})
+		slices.SortFunc(dp.changes, changeOrder)
+	}
+	p := &Plan{DomainName: spec.Name(), Action: dp.action, Changes: slices.Clone(dp.changes)}
+	domainID := ""
+	if live != nil {
+		domainID, p.DomainID, p.Status = live.id, live.id, live.status
+	}
+	steps, err := c.planMembers(ctx, spec, domainID)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range steps {
+		mp := s.memberPlan()
+		p.Members = append(p.Members, mp)
+		p.Changes = append(p.Changes, mp.Changes...)
+	}
+	switch {
+	case len(p.Replacements()) > 0:
+		p.Action = PlanReplaceRequired
+	case p.Action == PlanNoOp && len(p.Changes) > 0:
+		p.Action = PlanUpdate
+	}
+	if live == nil {
+		steps = nil // planned again once the domain exists
+	}
+	return &specPlan{plan: p, domain: dr, domainPlan: dp, members: steps}, nil
 }
 
 func encodeMap(v any) map[string]any {
@@ -240,141 +278,6 @@ func encodeMap(v any) map[string]any {
 		m = map[string]any{}
 	}
 	return m
-}
-
-// diffSettings compares the fields the spec sets (desired, the JSON form
-// of its CreateDomainInput) with the same fields of the live domain (the
-// JSON form of DescribeDomainOutput). Fields the spec leaves unset are not
-// compared, so server-filled defaults never show as changes.
-func diffSettings(desired, live map[string]any) []Change {
-	delete(desired, "Tags")
-	pruned := docpath.Prune(desired, live).(map[string]any)
-	var r diffReporter
-	cmp.Equal(desired, pruned,
-		cmpopts.SortSlices(func(a, b any) bool { return render(a) < render(b) }),
-		cmp.Reporter(&r))
-	var changes []Change
-	for _, path := range r.paths {
-		changes = appendChanges(changes, path, docpath.Lookup(pruned, path), docpath.Lookup(desired, path), live)
-	}
-	return changes
-}
-
-// appendChanges appends the change at path. A structure the live domain
-// lacks altogether is split into one change per field it sets, so that
-// each is judged (and sent) on its own.
-func appendChanges(changes []Change, path []string, from, to any, live map[string]any) []Change {
-	if tm, ok := to.(map[string]any); ok && from == nil {
-		for _, k := range sortedKeys(tm) {
-			changes = appendChanges(changes, append(slices.Clip(path), k), nil, tm[k], live)
-		}
-		return changes
-	}
-	return append(changes, Change{Path: strings.Join(path, "."), From: from, To: to,
-		ForcesReplacement: forcesReplacement(path, from, to, live)})
-}
-
-// diffReporter collects the paths of the differences go-cmp finds, cut at
-// the first list so that a list is reported whole.
-type diffReporter struct {
-	stack cmp.Path
-	paths [][]string
-}
-
-func (r *diffReporter) PushStep(ps cmp.PathStep) { r.stack = append(r.stack, ps) }
-
-func (r *diffReporter) PopStep() { r.stack = r.stack[:len(r.stack)-1] }
-
-func (r *diffReporter) Report(rs cmp.Result) {
-	if rs.Equal() {
-		return
-	}
-	var path []string
-	for _, step := range r.stack {
-		if _, ok := step.(cmp.SliceIndex); ok {
-			break
-		}
-		if mi, ok := step.(cmp.MapIndex); ok {
-			path = append(path, mi.Key().String())
-		}
-	}
-	if len(path) == 0 {
-		return
-	}
-	for _, seen := range r.paths {
-		if slices.Equal(seen, path) {
-			return
-		}
-	}
-	r.paths = append(r.paths, path)
-}
-
-// forUpdate names the UpdateDomain members that carry a CreateDomain
-// structure under another name.
-var forUpdate = map[string]string{
-	"DomainSettings":                 "DomainSettingsForUpdate",
-	"RStudioServerProDomainSettings": "RStudioServerProDomainSettingsForUpdate",
-}
-
-// updatePath maps a CreateDomainInput path to the UpdateDomainInput path
-// that changes the same setting, or returns false when UpdateDomain has no
-// such member.
-func updatePath(path []string) ([]string, bool) {
-	shape := model.Lookup("UpdateDomainRequest")
-	out := make([]string, 0, len(path))
-	for _, seg := range path {
-		if shape == nil {
-			return nil, false
-		}
-		name := seg
-		if _, ok := shape.Member(seg); !ok {
-			name = forUpdate[seg]
-		}
-		m, ok := shape.Member(name)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, name)
-		shape = model.Lookup(m.Shape)
-	}
-	return out, true
-}
-
-// forcesReplacement says whether UpdateDomain cannot make a change: the
-// setting has no UpdateDomain member (DomainName, AuthMode, KmsKeyId, ...),
-// the domain already has a VPC, or home EFS creation would go from Enabled
-// to Disabled.
-func forcesReplacement(path []string, from, to any, live map[string]any) bool {
-	if _, ok := updatePath(path); !ok {
-		return true
-	}
-	switch strings.Join(path, ".") {
-	case "VpcId":
-		return live["VpcId"] != nil
-	case "HomeEfsFileSystemCreation":
-		// Unreported, it is the default (Enabled) when the domain has a volume.
-		return to == "Disabled" && (from == "Enabled" || from == nil && live["HomeEfsFileSystemId"] != nil)
-	}
-	return false
-}
-
-// diffTags compares managed tags with the live ones; aws: tags and the
-// owner tag are never removed.
-func diffTags(want, live map[string]string) []Change {
-	var out []Change
-	for _, k := range sortedKeys(want) {
-		if lv, ok := live[k]; !ok {
-			out = append(out, Change{Path: "Tags." + k, To: want[k]})
-		} else if lv != want[k] {
-			out = append(out, Change{Path: "Tags." + k, From: lv, To: want[k]})
-		}
-	}
-	for _, k := range sortedKeys(live) {
-		if _, ok := want[k]; !ok && !strings.HasPrefix(k, "aws:") && k != OwnerTagKey {
-			out = append(out, Change{Path: "Tags." + k, From: live[k]})
-		}
-	}
-	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -26,9 +26,12 @@ import (
 // A field the spec leaves unset is not managed: the domain's own value, or
 // the server's default, stands.
 type Spec struct {
-	input    *sagemaker.CreateDomainInput // everything but Tags; never shared outside
-	tags     map[string]string            // nil: tags are not managed
-	domainID string
+	input        *sagemaker.CreateDomainInput // everything but Tags; never shared outside
+	tags         map[string]string            // nil: tags are not managed
+	domainID     string
+	userProfiles []*UserProfileSpec // in the order declared
+	spaces       []*SpaceSpec
+	prune        bool
 }
 
 // NewSpec returns the spec of the domain called name, with the options
@@ -54,7 +57,7 @@ func fromInput(in *sagemaker.CreateDomainInput, opts []Option) (*Spec, error) {
 	b := &specBuilder{input: in}
 	for _, o := range opts {
 		if o != nil {
-			o(b)
+			o.applyDomain(b)
 		}
 	}
 	if b.tags != nil {
@@ -64,7 +67,8 @@ func fromInput(in *sagemaker.CreateDomainInput, opts []Option) (*Spec, error) {
 	if b.domainIDSet {
 		problems = validateDomainID(b.domainID)
 	}
-	return newSpec(in, b.domainID, problems)
+	spec, err := newSpec(in, b.domainID, problems, b)
+	return spec, err
 }
 
 // mergeTags sets each key of set in a copy of list, keeping list's order
@@ -210,14 +214,16 @@ func hasField(problems []FieldError, field string) bool {
 // newSpec validates in (which it takes ownership of; Tags in the caller's
 // order) and builds the Spec. problems are found earlier, e.g. on the
 // pinned ID.
-func newSpec(in *sagemaker.CreateDomainInput, domainID string, problems []FieldError) (*Spec, error) {
+func newSpec(in *sagemaker.CreateDomainInput, domainID string, problems []FieldError, b *specBuilder) (*Spec, error) {
 	problems = append(problems, validateInput(in)...)
+	problems = append(problems, membersProblems(in.AuthMode, b.userProfiles, b.spaces, b.prune)...)
 	if len(problems) > 0 {
 		return nil, &ValidationError{Problems: problems}
 	}
 	tags := tagMap(in.Tags)
 	in.Tags = nil
-	return &Spec{input: in, tags: tags, domainID: domainID}, nil
+	return &Spec{input: in, tags: tags, domainID: domainID,
+		userProfiles: b.userProfiles, spaces: b.spaces, prune: b.prune}, nil
 }
 
 // Name returns the domain name.

@@ -87,17 +87,27 @@ func crossFieldProblems(in *sagemaker.CreateDomainInput) []FieldError {
 			"must be Service when DomainSettings.RStudioServerProDomainSettings.DomainExecutionRoleArn is set")
 	}
 
-	first := make(map[string]int, len(in.Tags))
-	for i, t := range in.Tags {
+	return append(out, tagProblems(in.Tags, "")...)
+}
+
+// tagProblems finds the tag problems the model cannot: keys that AWS
+// reserves and keys given twice. prefix is where the list sits ("" for the
+// domain's, "UserProfiles[alice]." for a member's).
+func tagProblems(tags []types.Tag, prefix string) []FieldError {
+	var out []FieldError
+	first := make(map[string]int, len(tags))
+	for i, t := range tags {
 		if t.Key == nil {
 			continue // the model reports the missing key
 		}
-		k, field := *t.Key, fmt.Sprintf("Tags[%d].Key", i)
+		k, field := *t.Key, fmt.Sprintf("%sTags[%d].Key", prefix, i)
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {
-			add(field, RulePattern, k, `must not begin with "aws:", which is reserved for AWS`)
+			out = append(out, FieldError{Field: field, Rule: RulePattern, Value: displayValue(field, k),
+				Detail: `must not begin with "aws:", which is reserved for AWS`})
 		}
 		if j, dup := first[k]; dup {
-			add(field, RuleConflict, k, fmt.Sprintf("duplicate tag key; first given at Tags[%d]", j))
+			out = append(out, FieldError{Field: field, Rule: RuleConflict, Value: displayValue(field, k),
+				Detail: fmt.Sprintf("duplicate tag key; first given at %sTags[%d]", prefix, j)})
 			continue
 		}
 		first[k] = i

@@ -30,8 +30,8 @@ type WaitProgress struct {
 	// profile's or space's name ("" for a domain).
 	Kind, Name string
 	Status     string // as the Describe call reported it; "" when the resource is gone
-	Attempt  int    // 1 for the first poll
-	Elapsed  time.Duration
+	Attempt    int    // 1 for the first poll
+	Elapsed    time.Duration
 }
 
 // The waiters' default delays. A domain that reaches the status waited for

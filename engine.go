@@ -1,0 +1,574 @@
+package smdomain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/finegrained/smdomain/internal/docpath"
+	"github.com/finegrained/smdomain/internal/model"
+)
+
+// This file is the reconcile engine that domains, user profiles and
+// spaces share: diff a desired Create request against a live description,
+// build the minimal Update, reconcile tags, wait, and recover from writes
+// whose outcome is unknown. What is special about one kind lives in that
+// kind's own file (kind_domain.go, kind_userprofile.go, kind_space.go) as
+// a kind value and a resource implementation.
+
+// kind is what the engine knows about one resource type, from the service
+// model plus the rules the model does not carry.
+type kind struct {
+	noun string // "domain", "user profile", "space": for messages
+	// update is the Update operation's input shape: its members are what
+	// can change in place; every other member of the Create input is
+	// create-only.
+	update string
+	// renames maps a Create input member to the Update input member that
+	// carries the same structure under another name.
+	renames map[string]string
+	// identity lists the Create input members that name the resource: it
+	// is found by them, so they are never diffed.
+	identity []string
+	// replaces reports the kind's own one-way rules: changes the Update
+	// input has a member for but the service refuses to make. path is
+	// dotted as in the Create input; live is the JSON form of the
+	// description. nil: none.
+	replaces func(path string, from, to any, live map[string]any) bool
+}
+
+// updatePath maps a Create input path to the Update input path that
+// changes the same setting, or returns false when the Update input has no
+// such member: the setting is create-only.
+func (k *kind) updatePath(path []string) ([]string, bool) {
+	shape := model.Lookup(k.update)
+	out := make([]string, 0, len(path))
+	for _, seg := range path {
+		if shape == nil {
+			return nil, false
+		}
+		name := seg
+		if _, ok := shape.Member(seg); !ok {
+			name = k.renames[seg]
+		}
+		m, ok := shape.Member(name)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, name)
+		shape = model.Lookup(m.Shape)
+	}
+	return out, true
+}
+
+// forcesReplacement says whether the kind's Update cannot make a change.
+func (k *kind) forcesReplacement(path []string, from, to any, live map[string]any) bool {
+	if _, ok := k.updatePath(path); !ok {
+		return true
+	}
+	return k.replaces != nil && k.replaces(strings.Join(path, "."), from, to, live)
+}
+
+// state is a live resource as the engine sees it, whatever its kind.
+type state struct {
+	id     string         // the domain ID (of the resource, or of the member's domain)
+	name   string         // the resource's name as the service reports it
+	arn    string         // where its tags live
+	status string         // Pending, InService, Updating, Deleting, Failed, Update_Failed, Delete_Failed
+	reason string         // FailureReason
+	doc    map[string]any // the JSON form of the Describe output
+	raw    any            // the Describe output itself (*sagemaker.Describe...Output)
+}
+
+// resource is one domain, user profile or space being reconciled. Each
+// kind implements it with its own typed SDK calls; the engine never sees
+// an SDK type.
+type resource interface {
+	kind() *kind
+	// label names the resource in messages and errors.
+	label() string
+	// path is where the resource's fields sit in a spec's problems and
+	// role errors: "" for the domain, "UserProfiles[alice]" for a member.
+	path() string
+	// desired is the JSON form of the Create request the spec describes,
+	// Tags left out.
+	desired() map[string]any
+	// tags are the managed tags; nil when tags are not managed.
+	tags() map[string]string
+	// find describes the resource; nil when it does not exist.
+	find(ctx context.Context) (*state, error)
+	// create sends the Create request once, without the SDK's retry.
+	create(ctx context.Context) error
+	// update sends the Update request made of doc (the changed settings
+	// at their Update input paths) once, without the SDK's retry, adding
+	// the companions the API requires with them.
+	update(ctx context.Context, live *state, doc map[string]any) error
+	// checkLive refuses, before any write, a live resource this Client
+	// must not touch, given its tags (nil when they were not listed).
+	checkLive(live *state, tags map[string]string) error
+	// needsTags says whether checkLive needs the live tags even when the
+	// spec does not manage them.
+	needsTags() bool
+	// wait waits until the resource is InService (deleted false) or gone
+	// (deleted true), for at most left.
+	wait(ctx context.Context, deleted bool, left time.Duration) (*state, error)
+}
+
+// writeOnce is the per-call SDK option for writes that must not be
+// retried blindly: CreateDomain has no client token, and a lost Update
+// retried by the SDK meets its own update in progress.
+func writeOnce(o *sagemaker.Options) { o.RetryMaxAttempts = 1 }
+
+// diff compares the fields the spec sets (desired, the JSON form of its
+// Create input) with the same fields of the live description. Fields the
+// spec leaves unset are not compared, so server-filled defaults never show
+// as changes; lists compare as sets.
+func diff(k *kind, desired, live map[string]any) []Change {
+	desired = shallowWithout(desired, append([]string{"Tags"}, k.identity...))
+	pruned := docpath.Prune(desired, live).(map[string]any)
+	var changes []Change
+	for _, path := range differences(desired, pruned) {
+		changes = appendChanges(changes, k, path, docpath.Lookup(pruned, path), docpath.Lookup(desired, path), live)
+	}
+	return changes
+}
+
+// shallowWithout returns a copy of m without the keys.
+func shallowWithout(m map[string]any, keys []string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if !slices.Contains(keys, k) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// appendChanges appends the change at path. A structure the live resource
+// lacks altogether is split into one change per field it sets, so that
+// each is judged (and sent) on its own.
+func appendChanges(changes []Change, k *kind, path []string, from, to any, live map[string]any) []Change {
+	if tm, ok := to.(map[string]any); ok && from == nil {
+		for _, key := range sortedKeys(tm) {
+			changes = appendChanges(changes, k, append(slices.Clip(path), key), nil, tm[key], live)
+		}
+		return changes
+	}
+	return append(changes, Change{Path: strings.Join(path, "."), From: from, To: to,
+		ForcesReplacement: k.forcesReplacement(path, from, to, live)})
+}
+
+// creation lists what a create sets: every top-level field, structures
+// whole, then the tags.
+func creation(desired map[string]any, tags map[string]string) []Change {
+	var out []Change
+	for _, key := range sortedKeys(desired) {
+		if key != "Tags" {
+			out = append(out, Change{Path: key, To: desired[key]})
+		}
+	}
+	for _, key := range sortedKeys(tags) {
+		out = append(out, Change{Path: "Tags." + key, To: tags[key]})
+	}
+	return out
+}
+
+// updateDoc gathers the setting changes at their Update input paths; an
+// empty document when only tags change.
+func updateDoc(k *kind, changes []Change) (map[string]any, error) {
+	doc := map[string]any{}
+	for _, ch := range changes {
+		if isTag(ch.Path) {
+			continue
+		}
+		path, ok := k.updatePath(strings.Split(ch.Path, "."))
+		if !ok {
+			return nil, fmt.Errorf("%s cannot be updated in place", ch.Path)
+		}
+		docpath.Set(doc, path, ch.To)
+	}
+	return doc, nil
+}
+
+func isTag(path string) bool { return strings.HasPrefix(path, "Tags.") }
+
+// reservedTag reports whether a tag key is AWS's (aws: in any case) or
+// the owner tag: never removed by authoritative tags.
+func reservedTag(key string) bool {
+	return strings.HasPrefix(strings.ToLower(key), "aws:") || key == OwnerTagKey
+}
+
+// diffTags compares managed tags with the live ones; reserved tags are
+// never removed.
+func diffTags(want, live map[string]string) []Change {
+	var out []Change
+	for _, k := range sortedKeys(want) {
+		if lv, ok := live[k]; !ok {
+			out = append(out, Change{Path: "Tags." + k, To: want[k]})
+		} else if lv != want[k] {
+			out = append(out, Change{Path: "Tags." + k, From: lv, To: want[k]})
+		}
+	}
+	for _, k := range sortedKeys(live) {
+		if _, ok := want[k]; !ok && !reservedTag(k) {
+			out = append(out, Change{Path: "Tags." + k, From: live[k]})
+		}
+	}
+	return out
+}
+
+// planned is one resource's plan: its action and changes (paths relative
+// to the resource), and the live state they were computed from.
+type planned struct {
+	action  PlanAction
+	changes []Change
+	live    *state // nil for a create
+}
+
+// planResource compares r with live (nil when it does not exist). It
+// lists the live tags when the spec manages them or checkLive needs them.
+func (c *Client) planResource(ctx context.Context, r resource, live *state) (*planned, error) {
+	if live == nil {
+		return &planned{action: PlanCreate, changes: creation(r.desired(), r.tags())}, nil
+	}
+	p := &planned{live: live, changes: diff(r.kind(), r.desired(), live.doc)}
+	want := r.tags()
+	if want != nil || r.needsTags() {
+		tags, err := c.listTags(ctx, live.arn)
+		if err != nil {
+			return nil, err
+		}
+		if err := r.checkLive(live, tags); err != nil {
+			return nil, err
+		}
+		if want != nil {
+			p.changes = append(p.changes, diffTags(want, tags)...)
+		}
+	} else if err := r.checkLive(live, nil); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(p.changes, changeOrder)
+	switch {
+	case len(p.changes) == 0:
+		p.action = PlanNoOp
+	case slices.ContainsFunc(p.changes, func(ch Change) bool { return ch.ForcesReplacement }):
+		p.action = PlanReplaceRequired
+	default:
+		p.action = PlanUpdate
+	}
+	return p, nil
+}
+
+// changeOrder puts settings before tags, each sorted by path.
+func changeOrder(a, b Change) int {
+	aTag, bTag := isTag(a.Path), isTag(b.Path)
+	switch {
+	case aTag && !bTag:
+		return 1
+	case !aTag && bTag:
+		return -1
+	}
+	return strings.Compare(a.Path, b.Path)
+}
+
+// converged is what reconciling one resource did.
+type converged struct {
+	action  Action
+	changes []Change // relative to the resource
+	live    *state   // as described after the wait
+}
+
+// errOutcomeUnknown tells converge's loop that an Update may or may not
+// have been carried out: read the resource again and plan again.
+var errOutcomeUnknown = errors.New("update outcome unknown")
+
+// convergeRun is what one converge call remembers across the rounds of
+// its loop (a round reads the resource, plans and acts).
+type convergeRun struct {
+	changes []Change // the first plan's changes: what this call set out to do
+	wrote   bool     // an Update was sent that may have been carried out
+	tries   int      // Update attempts whose outcome was unknown
+	lastErr error    // the last of those attempts' errors
+}
+
+// converge makes r match its spec and waits until it is InService. first
+// is the plan already made from a fresh read (nil: read and plan). Pending and Updating
+// are waited out, Deleting is waited until gone and then created,
+// Update_Failed is planned and updated again, Failed and Delete_Failed are
+// a *StatusError; a change that forces replacement is a
+// *ReplacementRequiredError and nothing is written.
+func (c *Client) converge(ctx context.Context, r resource, first *planned, deadline time.Time) (*converged, error) {
+	run := &convergeRun{}
+	for {
+		var live *state
+		if first != nil {
+			live = first.live
+		} else {
+			var err error
+			if live, err = r.find(ctx); err != nil {
+				return nil, err
+			}
+		}
+		if live == nil {
+			return c.createResource(ctx, r, deadline)
+		}
+		switch types.DomainStatus(live.status) {
+		case types.DomainStatusPending, types.DomainStatusUpdating:
+			first = nil
+			c.log(ctx, "waiting for "+r.label()+" to settle", "status", live.status)
+			_, err := c.waitResource(ctx, r, false, deadline)
+			var se *StatusError
+			if err != nil && !(errors.As(err, &se) && se.Status == string(types.DomainStatusUpdateFailed)) {
+				return nil, err
+			}
+			continue // plan again (Update_Failed: and update again)
+		case types.DomainStatusDeleting:
+			first = nil
+			c.log(ctx, "waiting for "+r.label()+" to be deleted")
+			if _, err := c.waitResource(ctx, r, true, deadline); err != nil {
+				return nil, err
+			}
+			continue
+		case types.DomainStatusFailed, types.DomainStatusDeleteFailed:
+			return nil, liveStatusError(r, live)
+		}
+		var planned *planned
+		if first != nil && first.live.status == live.status {
+			planned = first
+		}
+		first = nil
+		res, err := c.updateResource(ctx, r, live, planned, deadline, run)
+		if !errors.Is(err, errOutcomeUnknown) {
+			return res, err
+		}
+		if run.tries >= maxWriteAttempts {
+			return nil, run.lastErr
+		}
+		c.log(ctx, "update outcome unknown; reading "+r.label()+" again", "attempt", run.tries)
+		if err := c.opts.clock.Sleep(ctx, time.Duration(run.tries)*time.Second); err != nil {
+			return nil, fmt.Errorf("update %s: %w", r.label(), err)
+		}
+	}
+}
+
+func liveStatusError(r resource, live *state) *StatusError {
+	k, name := r.kind().noun, live.name
+	if k == domainKind.noun {
+		name = ""
+	}
+	return &StatusError{DomainID: live.id, Kind: k, Name: name, Status: live.status, FailureReason: live.reason}
+}
+
+// createResource sends the Create request, recovering from an unknown
+// outcome by looking the resource up before trying again, and waits for it
+// to be InService.
+func (c *Client) createResource(ctx context.Context, r resource, deadline time.Time) (*converged, error) {
+	if err := c.checkRoles(ctx, r.path(), r.desired()); err != nil {
+		return nil, err
+	}
+	for attempt := 1; ; attempt++ {
+		if attempt > 1 {
+			if err := c.opts.clock.Sleep(ctx, time.Duration(attempt-1)*time.Second); err != nil {
+				return nil, fmt.Errorf("create %s: %w", r.label(), err)
+			}
+			live, err := r.find(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if live != nil {
+				c.log(ctx, "found the "+r.kind().noun+" an earlier create made", "what", r.label())
+				break
+			}
+		}
+		err := r.create(ctx)
+		if err == nil {
+			break
+		}
+		err = fmt.Errorf("create %s: %w", r.label(), err)
+		if !outcomeUnknown(ctx, err) || attempt == maxWriteAttempts {
+			return nil, err
+		}
+		c.log(ctx, "create outcome unknown; looking it up before trying again", "what", r.label(), "attempt", attempt)
+	}
+	c.log(ctx, "created "+r.label())
+	live, err := c.waitResource(ctx, r, false, deadline)
+	if err != nil {
+		return nil, err
+	}
+	return &converged{action: ActionCreated, changes: creation(r.desired(), r.tags()), live: live}, nil
+}
+
+// updateResource plans r against live (unless p is that plan already)
+// and applies the changes in place. It returns errOutcomeUnknown when the
+// Update's outcome is unknown.
+func (c *Client) updateResource(ctx context.Context, r resource, live *state, p *planned, deadline time.Time, run *convergeRun) (*converged, error) {
+	var err error
+	if p == nil {
+		if p, err = c.planResource(ctx, r, live); err != nil {
+			return nil, err
+		}
+	}
+	if run.changes == nil {
+		run.changes = p.changes
+	}
+	failed := live.status == string(types.DomainStatusUpdateFailed)
+	switch p.action {
+	case PlanReplaceRequired:
+		return nil, &ReplacementRequiredError{DomainID: live.id, Changes: replacements(p.changes)}
+	case PlanNoOp:
+		if failed {
+			return nil, liveStatusError(r, live)
+		}
+		if run.wrote {
+			// An earlier round's Update, whose answer was lost, did it.
+			return &converged{action: ActionUpdated, changes: run.changes, live: live}, nil
+		}
+		return &converged{action: ActionUnchanged, live: live}, nil
+	}
+	doc, err := updateDoc(r.kind(), p.changes)
+	if err != nil {
+		return nil, fmt.Errorf("update %s: %w", r.label(), err)
+	}
+	if len(doc) == 0 && failed {
+		// Only tags differ: no Update would take the resource out of
+		// Update_Failed, so this is the no-op case's error.
+		return nil, liveStatusError(r, live)
+	}
+	if len(doc) > 0 {
+		if err := c.checkRoles(ctx, r.path(), r.desired()); err != nil {
+			return nil, err
+		}
+		if err := r.update(ctx, live, doc); err != nil {
+			err = fmt.Errorf("update %s: %w", r.label(), err)
+			if outcomeUnknown(ctx, err) {
+				run.wrote, run.lastErr = true, err
+				run.tries++
+				return nil, errOutcomeUnknown
+			}
+			return nil, err
+		}
+		c.log(ctx, "updated "+r.label(), "fields", changedPaths(p.changes, false))
+	}
+	if err := c.applyTags(ctx, live.arn, p.changes); err != nil {
+		return nil, err
+	}
+	if len(doc) > 0 {
+		if live, err = c.waitResource(ctx, r, false, deadline); err != nil {
+			return nil, err
+		}
+	}
+	return &converged{action: ActionUpdated, changes: run.changes, live: live}, nil
+}
+
+func replacements(changes []Change) []Change {
+	var out []Change
+	for _, ch := range changes {
+		if ch.ForcesReplacement {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+func changedPaths(changes []Change, tags bool) []string {
+	var out []string
+	for _, ch := range changes {
+		if isTag(ch.Path) == tags {
+			out = append(out, ch.Path)
+		}
+	}
+	return out
+}
+
+// waitResource waits for r within what is left until deadline.
+func (c *Client) waitResource(ctx context.Context, r resource, deleted bool, deadline time.Time) (*state, error) {
+	left := deadline.Sub(c.opts.clock.Now())
+	if left <= 0 {
+		return nil, fmt.Errorf("%s: waited %s: %w", r.label(), c.opts.maxWait, ErrWaitTimeout)
+	}
+	return r.wait(ctx, deleted, left)
+}
+
+// applyTags removes, then adds or changes, the tags the changes name.
+func (c *Client) applyTags(ctx context.Context, arn string, changes []Change) error {
+	var add []types.Tag
+	var remove []string
+	for _, ch := range changes {
+		key, ok := strings.CutPrefix(ch.Path, "Tags.")
+		if !ok {
+			continue
+		}
+		if ch.To == nil {
+			remove = append(remove, key)
+		} else {
+			add = append(add, types.Tag{Key: aws.String(key), Value: aws.String(ch.To.(string))})
+		}
+	}
+	// Remove first: adding first could take a resource at the service's
+	// tag limit over it on the way to a set of tags within it.
+	if len(remove) > 0 {
+		if _, err := c.api.DeleteTags(ctx, &sagemaker.DeleteTagsInput{ResourceArn: aws.String(arn), TagKeys: remove}); err != nil {
+			return fmt.Errorf("delete tags from %s: %w", arn, err)
+		}
+	}
+	if len(add) > 0 {
+		if _, err := c.api.AddTags(ctx, &sagemaker.AddTagsInput{ResourceArn: aws.String(arn), Tags: add}); err != nil {
+			return fmt.Errorf("add tags to %s: %w", arn, err)
+		}
+	}
+	return nil
+}
+
+// differences returns the paths at which go-cmp finds desired and live
+// (desired's pruned counterpart) to differ, lists compared as sets and
+// each cut at its first list so that a list is reported whole.
+func differences(desired, live map[string]any) [][]string {
+	var r diffReporter
+	cmp.Equal(desired, live,
+		cmpopts.SortSlices(func(a, b any) bool { return render(a) < render(b) }),
+		cmp.Reporter(&r))
+	return r.paths
+}
+
+// diffReporter collects the paths of the differences go-cmp finds.
+type diffReporter struct {
+	stack cmp.Path
+	paths [][]string
+}
+
+func (r *diffReporter) PushStep(ps cmp.PathStep) { r.stack = append(r.stack, ps) }
+
+func (r *diffReporter) PopStep() { r.stack = r.stack[:len(r.stack)-1] }
+
+func (r *diffReporter) Report(rs cmp.Result) {
+	if rs.Equal() {
+		return
+	}
+	var path []string
+	for _, step := range r.stack {
+		if _, ok := step.(cmp.SliceIndex); ok {
+			break
+		}
+		if mi, ok := step.(cmp.MapIndex); ok {
+			path = append(path, mi.Key().String())
+		}
+	}
+	if len(path) == 0 {
+		return
+	}
+	for _, seen := range r.paths {
+		if slices.Equal(seen, path) {
+			return
+		}
+	}
+	r.paths = append(r.paths, path)
+}

@@ -1,0 +1,186 @@
+package smdomain
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+
+	"github.com/finegrained/smdomain/internal/wire"
+)
+
+// MemberKind names the kind of a domain's member.
+type MemberKind string
+
+// The kinds of member a domain has.
+const (
+	KindUserProfile MemberKind = "user profile"
+	KindSpace       MemberKind = "space"
+)
+
+// memberKind is what the engine and the orchestration know about one kind
+// of member: the engine's kind, the names of its members in the API, and
+// its calls, typed in the kind's own file.
+type memberKind struct {
+	*kind
+	member     MemberKind
+	plural     string // "UserProfiles": the plan path's first part and the JSON array's name
+	nameMember string // "UserProfileName": the Create input member that names it
+	arnMember  string // "UserProfileArn": where the description has its ARN
+
+	// create sends the Create request made of doc (the spec's Create
+	// input in JSON form, with DomainId and Tags).
+	create func(ctx context.Context, api API, doc map[string]any) error
+	// update sends the Update request made of doc (the changed settings,
+	// with DomainId and the name).
+	update func(ctx context.Context, api API, doc map[string]any) error
+	// describe returns the member's description, or nil when it does not
+	// exist.
+	describe func(ctx context.Context, api API, domainID, name string) (any, error)
+	// wait polls the member until it is InService, or gone when deleted.
+	wait func(ctx context.Context, c *Client, k *memberKind, domainID, name string, deleted bool, left time.Duration) (any, error)
+}
+
+// memberResource is one user profile or space of a spec as the engine
+// reconciles it.
+type memberResource struct {
+	c        *Client
+	k        *memberKind
+	domainID string
+	name     string // as declared; the service matches profile names without case
+	doc      map[string]any
+	tagMap   map[string]string
+}
+
+var _ resource = (*memberResource)(nil)
+
+func (r *memberResource) kind() *kind { return r.k.kind }
+
+func (r *memberResource) label() string { return resourceLabel(r.k.noun, r.name, r.domainID) }
+
+func (r *memberResource) path() string { return r.k.plural + "[" + r.name + "]" }
+
+func (r *memberResource) desired() map[string]any { return r.doc }
+
+func (r *memberResource) tags() map[string]string { return r.tagMap }
+
+func (r *memberResource) needsTags() bool { return false }
+
+func (r *memberResource) checkLive(*state, map[string]string) error { return nil }
+
+func (r *memberResource) find(ctx context.Context) (*state, error) {
+	out, err := r.k.describe(ctx, r.c.api, r.domainID, r.name)
+	if err != nil {
+		return nil, fmt.Errorf("describe %s: %w", r.label(), err)
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return r.k.state(out), nil
+}
+
+// state is the engine's view of a member's Describe output.
+func (k *memberKind) state(out any) *state {
+	doc := encodeMap(out)
+	str := func(key string) string { s, _ := doc[key].(string); return s }
+	return &state{id: str("DomainId"), name: str(k.nameMember), arn: str(k.arnMember),
+		status: str("Status"), reason: str("FailureReason"), doc: doc, raw: out}
+}
+
+func (r *memberResource) create(ctx context.Context) error {
+	doc := shallowWithout(r.doc, nil)
+	doc["DomainId"] = r.domainID
+	if r.tagMap != nil {
+		doc["Tags"] = wire.Encode(sortedTags(r.tagMap))
+	}
+	return r.k.create(ctx, r.c.api, doc)
+}
+
+func (r *memberResource) update(ctx context.Context, live *state, doc map[string]any) error {
+	doc["DomainId"] = r.domainID
+	doc[r.k.nameMember] = live.name
+	return r.k.update(ctx, r.c.api, doc)
+}
+
+func (r *memberResource) wait(ctx context.Context, deleted bool, left time.Duration) (*state, error) {
+	out, err := r.k.wait(ctx, r.c, r.k, r.domainID, r.name, deleted, left)
+	if err != nil || out == nil {
+		return nil, err
+	}
+	return r.k.state(out), nil
+}
+
+// decodeAndSend decodes doc into a fresh In and sends it once with call.
+func decodeAndSend[In, Out any](ctx context.Context, doc map[string]any, call func(context.Context, *In, ...func(*sagemaker.Options)) (Out, error)) error {
+	in := new(In)
+	if err := wire.Decode(doc, in); err != nil {
+		return err
+	}
+	_, err := call(ctx, in, writeOnce)
+	return err
+}
+
+// describeMember calls a member's Describe, mapping ResourceNotFound to a
+// nil description.
+func describeMember[Out any](out *Out, err error) (any, error) {
+	if notFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// waitMember polls a member's Describe call with the Client's wait
+// schedule until the member is InService, or gone when deleted.
+func waitMember[In, Out any](ctx context.Context, c *Client, k *memberKind, domainID, name string, deleted bool, left time.Duration,
+	describe func(context.Context, *In, ...func(*sagemaker.Options)) (*Out, error), in *In) (any, error) {
+	o := memberWaitOptions[*In, *Out](c)
+	label := resourceLabel(k.noun, name, domainID)
+	terminal := func(out *Out) func() *StatusError {
+		return func() *StatusError {
+			s := k.state(out)
+			return &StatusError{DomainID: domainID, Kind: k.noun, Name: name, Status: s.status, FailureReason: s.reason}
+		}
+	}
+	o.Retryable = func(_ context.Context, _ *In, out *Out, err error) (bool, error) {
+		if deleted && notFound(err) {
+			return false, nil
+		}
+		if err != nil || out == nil {
+			return false, describeError(label, err, !deleted)
+		}
+		if deleted {
+			return deletedStatus(k.state(out).status, terminal(out))
+		}
+		return inServiceStatus(k.state(out).status, terminal(out))
+	}
+	target := "InService"
+	if deleted {
+		target = "deleted"
+	}
+	out, err := poll(ctx, pollTarget[*In, *Out]{
+		describe: describe, params: in, label: label,
+		progress: WaitProgress{DomainID: domainID, Kind: k.noun, Name: name},
+		status:   func(out *Out) string { return k.state(out).status },
+	}, left, target, o)
+	if err != nil || out == nil || deleted {
+		return nil, err
+	}
+	return out, nil
+}
+
+// memberWaitOptions gives a member's wait the schedule, logger, clock
+// and progress callback WithWaitOptions set for the Client's waits; a
+// Retryable set there applies to domains only.
+func memberWaitOptions[In, Out any](c *Client) WaiterOptions[In, Out] {
+	d := defaultWaiterOptions[*sagemaker.DescribeDomainInput, *sagemaker.DescribeDomainOutput]()
+	c.waiterOptions(&d)
+	return WaiterOptions[In, Out]{
+		ClientOptions: d.ClientOptions, MinDelay: d.MinDelay, MaxDelay: d.MaxDelay,
+		LogWaitAttempts: d.LogWaitAttempts, Logger: d.Logger, Clock: d.Clock,
+		Progress: d.Progress, Jitter: d.Jitter,
+	}
+}

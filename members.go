@@ -1,0 +1,563 @@
+package smdomain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+)
+
+// MemberResult is what Ensure, EnsureMember or RemoveMember did to one
+// user profile or space.
+type MemberResult struct {
+	Kind MemberKind
+	Name string
+	// Action is ActionCreated, ActionUpdated, ActionUnchanged, or
+	// ActionDeleted for an offboarding.
+	Action Action
+	// Changes are the changes made, paths as in Plan.Changes.
+	Changes []Change
+}
+
+// step is one member's part of a plan: a declared member to converge, or
+// an undeclared one to offboard.
+type step struct {
+	k    *memberKind
+	name string
+	res  *memberResource // nil for an offboarding
+	plan *planned        // the declared member's plan
+	// gone lists an offboarding's deletes in order: apps, the spaces the
+	// user owns, the member itself (as Change paths relative to the plan).
+	gone []Change
+}
+
+// memberPlan renders a step as the plan shows it.
+func (s *step) memberPlan() MemberPlan {
+	mp := MemberPlan{Kind: s.k.member, Name: s.name}
+	if s.res == nil {
+		mp.Action, mp.Changes = PlanDelete, slices.Clone(s.gone)
+		return mp
+	}
+	mp.Action = s.plan.action
+	for _, ch := range s.plan.changes {
+		ch.Path = s.prefix() + ch.Path
+		mp.Changes = append(mp.Changes, ch)
+	}
+	return mp
+}
+
+// prefix is where the member's changes sit in a plan: "UserProfiles.alice.".
+func (s *step) prefix() string { return s.k.plural + "." + s.name + "." }
+
+// liveMember is a member as a List call reports it.
+type liveMember struct {
+	name, status, owner string
+}
+
+// liveMembers is what the domain has, keyed by folded name.
+type liveMembers struct {
+	profiles map[string]liveMember
+	spaces   map[string]liveMember
+}
+
+// listMembers lists the domain's user profiles and spaces.
+func (c *Client) listMembers(ctx context.Context, domainID string) (*liveMembers, error) {
+	lm := &liveMembers{profiles: map[string]liveMember{}, spaces: map[string]liveMember{}}
+	profiles, err := c.listUserProfiles(ctx, domainID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range profiles {
+		lm.profiles[memberName(r.name)] = liveMember{name: r.name, status: r.status}
+	}
+	spaces, err := c.listSpaces(ctx, domainID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range spaces {
+		lm.spaces[memberName(r.name)] = liveMember{name: r.name, status: r.status, owner: r.owner}
+	}
+	return lm, nil
+}
+
+// planMembers plans every member spec declares in the domain domainID
+// ("" when the domain is still to be created), and with WithPrune the
+// offboarding of the undeclared ones, in the order Ensure acts.
+func (c *Client) planMembers(ctx context.Context, spec *Spec, domainID string) ([]*step, error) {
+	if len(spec.userProfiles)+len(spec.spaces) == 0 && !spec.prune {
+		return nil, nil
+	}
+	lm := &liveMembers{}
+	if domainID != "" {
+		var err error
+		if lm, err = c.listMembers(ctx, domainID); err != nil {
+			return nil, err
+		}
+	}
+	if err := ownerProblems(spec, lm); err != nil {
+		return nil, err
+	}
+	var steps []*step
+	declared := map[string]bool{}
+	for _, m := range spec.members() {
+		k := m.memberKind()
+		live := lm.profiles
+		if k == spaceKind {
+			live = lm.spaces
+		}
+		declared[k.plural+"."+memberName(m.Name())] = true
+		s, err := c.planMember(ctx, domainID, m, live[memberName(m.Name())])
+		if err != nil {
+			return nil, err
+		}
+		steps = append(steps, s)
+	}
+	if !spec.prune || domainID == "" {
+		return steps, nil
+	}
+	offboard, err := c.planOffboarding(ctx, domainID, lm, func(k *memberKind, name string) bool {
+		return !declared[k.plural+"."+memberName(name)]
+	})
+	return append(steps, offboard...), err
+}
+
+// members lists the spec's members in Ensure's order: the user profiles,
+// then the spaces (whose owners must exist first), each sorted by folded
+// name.
+func (s *Spec) members() []Member {
+	var out []Member
+	for _, p := range sortedMembers(s.userProfiles) {
+		out = append(out, p)
+	}
+	for _, sp := range sortedMembers(s.spaces) {
+		out = append(out, sp)
+	}
+	return out
+}
+
+func sortedMembers[M Member](ms []M) []M {
+	out := slices.Clone(ms)
+	slices.SortFunc(out, func(a, b M) int { return strings.Compare(memberName(a.Name()), memberName(b.Name())) })
+	return out
+}
+
+// planMember plans one declared member against its live summary (zero
+// when it does not exist).
+func (c *Client) planMember(ctx context.Context, domainID string, m Member, summary liveMember) (*step, error) {
+	k := m.memberKind()
+	r := &memberResource{c: c, k: k, domainID: domainID, name: m.Name(), doc: m.memberDoc(), tagMap: m.memberTags()}
+	var live *state
+	if summary.name != "" {
+		var err error
+		if live, err = r.find(ctx); err != nil {
+			return nil, err
+		}
+	}
+	p, err := c.planResource(ctx, r, live)
+	if err != nil {
+		return nil, err
+	}
+	return &step{k: k, name: m.Name(), res: r, plan: p}, nil
+}
+
+// ownerProblems refuses, before any write, a declared space whose owner
+// is neither declared nor a live user profile of the domain.
+func ownerProblems(spec *Spec, lm *liveMembers) error {
+	declared := map[string]bool{}
+	for _, p := range spec.userProfiles {
+		declared[memberName(p.Name())] = true
+	}
+	var problems []FieldError
+	for _, s := range spec.spaces {
+		owner := s.Owner()
+		if _, live := lm.profiles[memberName(owner)]; owner == "" || declared[memberName(owner)] || live {
+			continue
+		}
+		problems = append(problems, FieldError{Field: "Spaces[" + s.Name() + "].OwnershipSettings.OwnerUserProfileName",
+			Rule: RuleConflict, Value: owner, Detail: "names a user profile that the spec does not declare and the domain does not have"})
+	}
+	if len(problems) > 0 {
+		return &ValidationError{Problems: problems}
+	}
+	return nil
+}
+
+// planOffboarding plans the deletion of the live members undeclared
+// reports: each undeclared space not owned by an offboarded user (its
+// apps, then it), then each undeclared user profile (its apps and the apps
+// of the spaces it owns, then those spaces, then the profile).
+func (c *Client) planOffboarding(ctx context.Context, domainID string, lm *liveMembers, undeclared func(*memberKind, string) bool) ([]*step, error) {
+	leaving := map[string]bool{}
+	for key, p := range lm.profiles {
+		if undeclared(userProfileKind, p.name) {
+			leaving[key] = true
+		}
+	}
+	var spaces []liveMember
+	for _, s := range lm.spaces {
+		if undeclared(spaceKind, s.name) && !leaving[memberName(s.owner)] {
+			spaces = append(spaces, s)
+		}
+	}
+	if len(leaving)+len(spaces) == 0 {
+		return nil, nil
+	}
+	apps, err := c.listApps(ctx, domainID)
+	if err != nil {
+		return nil, err
+	}
+	var steps []*step
+	slices.SortFunc(spaces, func(a, b liveMember) int { return strings.Compare(a.name, b.name) })
+	for _, s := range spaces {
+		steps = append(steps, &step{k: spaceKind, name: s.name, gone: goneChanges(apps, nil, []liveMember{s})})
+	}
+	for _, key := range sortedKeys(leaving) {
+		p := lm.profiles[key]
+		var owned []liveMember
+		for _, s := range lm.spaces {
+			if memberName(s.owner) == key {
+				owned = append(owned, s)
+			}
+		}
+		slices.SortFunc(owned, func(a, b liveMember) int { return strings.Compare(a.name, b.name) })
+		steps = append(steps, &step{k: userProfileKind, name: p.name, gone: goneChanges(apps, &p, owned)})
+	}
+	return steps, nil
+}
+
+// goneChanges lists what an offboarding deletes, in order: the apps of the
+// profile (if any) and of the spaces, the spaces, then the profile.
+func goneChanges(apps []resident, profile *liveMember, spaces []liveMember) []Change {
+	owners := map[string]bool{}
+	for _, s := range spaces {
+		owners["space/"+s.name] = true
+	}
+	if profile != nil {
+		owners["user/"+memberName(profile.name)] = true
+	}
+	var out []Change
+	for _, a := range apps {
+		if !a.gone() && owners[a.owner] {
+			out = append(out, Change{Path: a.kind + "." + a.name, From: a.status})
+		}
+	}
+	for _, s := range spaces {
+		out = append(out, Change{Path: "Spaces." + s.name, From: s.status})
+	}
+	if profile != nil {
+		out = append(out, Change{Path: "UserProfiles." + profile.name, From: profile.status})
+	}
+	return out
+}
+
+// DefaultConcurrency is how many members Ensure writes at once unless
+// WithConcurrency says otherwise.
+const DefaultConcurrency = 4
+
+// ensureMembers carries out the member steps of a plan in the domain
+// domainID: the user profiles, then the spaces, then the offboardings,
+// each group with bounded concurrency. Steps with nothing to do make no
+// call. It returns what it did, in the plan's order, even when some
+// member failed; the error then joins every member's error.
+func (c *Client) ensureMembers(ctx context.Context, domainID string, steps []*step, deadline time.Time) ([]MemberResult, error) {
+	groups := [][]*step{nil, nil, nil}
+	for _, s := range steps {
+		switch {
+		case s.res == nil:
+			groups[2] = append(groups[2], s)
+		case s.k == userProfileKind:
+			groups[0] = append(groups[0], s)
+		default:
+			groups[1] = append(groups[1], s)
+		}
+	}
+	var out []MemberResult
+	for _, g := range groups {
+		results, err := c.runSteps(ctx, g, func(ctx context.Context, s *step) (MemberResult, error) {
+			return c.carryOut(ctx, domainID, s, deadline)
+		})
+		out = append(out, results...)
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// carryOut does one step.
+func (c *Client) carryOut(ctx context.Context, domainID string, s *step, deadline time.Time) (MemberResult, error) {
+	mr := MemberResult{Kind: s.k.member, Name: s.name, Action: ActionUnchanged}
+	if s.res == nil {
+		changes, err := c.offboard(ctx, domainID, s, deadline)
+		mr.Changes = changes
+		if len(changes) > 0 {
+			mr.Action = ActionDeleted
+		}
+		return mr, err
+	}
+	s.res.domainID = domainID
+	if s.plan.action == PlanNoOp && s.plan.live != nil && s.plan.live.status == string(types.UserProfileStatusInService) {
+		return mr, nil
+	}
+	done, err := c.converge(ctx, s.res, s.plan, deadline)
+	if err != nil {
+		return mr, err
+	}
+	mr.Action = done.action
+	for _, ch := range done.changes {
+		ch.Path = s.prefix() + ch.Path
+		mr.Changes = append(mr.Changes, ch)
+	}
+	return mr, nil
+}
+
+// runSteps runs fn for each step, at most the Client's concurrency at a
+// time, and returns the results of the steps that ran, in order. After a
+// failure no new step starts; the error joins every failure.
+func (c *Client) runSteps(ctx context.Context, steps []*step, fn func(context.Context, *step) (MemberResult, error)) ([]MemberResult, error) {
+	results := make([]*MemberResult, len(steps))
+	errs := make([]error, len(steps))
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		failed bool
+	)
+	sem := make(chan struct{}, c.opts.concurrency)
+	for i, s := range steps {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			errs[i] = ctx.Err()
+		}
+		mu.Lock()
+		stop := failed || errs[i] != nil
+		mu.Unlock()
+		if stop {
+			if errs[i] == nil {
+				<-sem
+			}
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			r, err := fn(ctx, s)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				failed = true
+				errs[i] = fmt.Errorf("%s %q: %w", s.k.noun, s.name, err)
+			}
+			if err == nil || len(r.Changes) > 0 {
+				results[i] = &r
+			}
+		}()
+	}
+	wg.Wait()
+	var out []MemberResult
+	for _, r := range results {
+		if r != nil {
+			out = append(out, *r)
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// offboard deletes what an offboarding step lists: the apps, then the
+// spaces, then the user profile, each group gone before the next starts.
+func (c *Client) offboard(ctx context.Context, domainID string, s *step, deadline time.Time) ([]Change, error) {
+	want := map[string]bool{}
+	for _, ch := range s.gone {
+		want[ch.Path] = true
+	}
+	only := func(list func(context.Context, string) ([]resident, error)) func(context.Context, string) ([]resident, error) {
+		return func(ctx context.Context, id string) ([]resident, error) {
+			all, err := list(ctx, id)
+			return slices.DeleteFunc(all, func(r resident) bool { return !want[r.kind+"."+r.name] }), err
+		}
+	}
+	var changes []Change
+	for _, list := range []func(context.Context, string) ([]resident, error){c.listApps, c.listSpaces, c.listUserProfiles} {
+		deleted, err := c.drain(ctx, domainID, deadline, only(list))
+		changes = append(changes, deleted...)
+		if err != nil {
+			return changes, err
+		}
+	}
+	return changes, nil
+}
+
+// DomainRef names an existing domain, by name or by ID; build one with
+// ByName or ByID.
+type DomainRef struct {
+	name, id string
+}
+
+// ByName refers to the domain called name (found with ListDomains; two
+// domains with the name is an *AmbiguousNameError).
+func ByName(name string) DomainRef { return DomainRef{name: name} }
+
+// ByID refers to the domain with the ID.
+func ByID(id string) DomainRef { return DomainRef{id: id} }
+
+// String names the domain as messages do.
+func (d DomainRef) String() string {
+	if d.id != "" {
+		return d.id
+	}
+	return quote(d.name)
+}
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// resolve finds the domain d names; an error wrapping ErrNotFound when
+// there is none. With WithOwner it refuses a domain it does not own.
+func (c *Client) resolve(ctx context.Context, d DomainRef) (*sagemaker.DescribeDomainOutput, error) {
+	var out *sagemaker.DescribeDomainOutput
+	var err error
+	if d.id != "" {
+		out, err = c.describe(ctx, d.id)
+	} else {
+		out, err = c.findByName(ctx, d.name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, fmt.Errorf("domain %s: %w", d, ErrNotFound)
+	}
+	if err := c.checkOwnerOf(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// memberContext checks m against the live domain before anything is
+// written: the SSO pair against its AuthMode, a space's owner against its
+// user profiles.
+func (c *Client) memberContext(ctx context.Context, domain *sagemaker.DescribeDomainOutput, m Member) error {
+	if m == nil || m.memberDoc() == nil {
+		return &ValidationError{Problems: []FieldError{{Rule: RuleRequired,
+			Detail: "the member must be built by NewUserProfileSpec or NewSpaceSpec"}}}
+	}
+	id := aws.ToString(domain.DomainId)
+	switch m := m.(type) {
+	case *UserProfileSpec:
+		if p := ssoProblems(domain.AuthMode, m.input.SingleSignOnUserIdentifier != nil, "UserProfiles["+m.Name()+"]"); p != nil {
+			return &ValidationError{Problems: p}
+		}
+	case *SpaceSpec:
+		if owner := m.Owner(); owner != "" {
+			out, err := userProfileKind.describe(ctx, c.api, id, owner)
+			if err != nil {
+				return fmt.Errorf("describe user profile %q in domain %s: %w", owner, id, err)
+			}
+			if out == nil {
+				return &ValidationError{Problems: []FieldError{{Field: "Spaces[" + m.Name() + "].OwnershipSettings.OwnerUserProfileName",
+					Rule: RuleConflict, Value: owner, Detail: "names a user profile the domain does not have"}}}
+			}
+		}
+	}
+	return nil
+}
+
+// PlanMember reports what EnsureMember would do for one user profile or
+// space of an existing domain, without restating the domain. It only
+// reads: the domain (ListDomains for ByName, DescribeDomain), the member's
+// Describe call and, when the member's tags are managed, ListTags.
+func (c *Client) PlanMember(ctx context.Context, domain DomainRef, m Member) (*MemberPlan, error) {
+	s, _, err := c.memberStep(ctx, domain, m)
+	if err != nil {
+		return nil, err
+	}
+	mp := s.memberPlan()
+	return &mp, nil
+}
+
+func (c *Client) memberStep(ctx context.Context, domain DomainRef, m Member) (*step, string, error) {
+	live, err := c.resolve(ctx, domain)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := c.memberContext(ctx, live, m); err != nil {
+		return nil, "", err
+	}
+	id := aws.ToString(live.DomainId)
+	s, err := c.planMember(ctx, id, m, liveMember{name: m.Name()})
+	return s, id, err
+}
+
+// EnsureMember creates or updates one user profile or space of an
+// existing domain and waits until it is InService, as Ensure does for the
+// members a spec declares, without restating the domain: a self-service
+// portal onboards users one by one with it. The domain itself is never
+// written. A change to a create-only field is a *ReplacementRequiredError
+// and nothing is written; an SSO pair that does not fit the domain's
+// AuthMode, or a space whose owner the domain does not have, is a
+// *ValidationError before any write.
+func (c *Client) EnsureMember(ctx context.Context, domain DomainRef, m Member) (*MemberResult, error) {
+	if err := c.checkWaitOptions(); err != nil {
+		return nil, err
+	}
+	deadline := c.opts.clock.Now().Add(c.opts.maxWait)
+	s, id, err := c.memberStep(ctx, domain, m)
+	if err != nil {
+		return nil, err
+	}
+	if s.plan.action == PlanReplaceRequired {
+		return nil, &ReplacementRequiredError{DomainID: id, Changes: s.memberPlan().Changes}
+	}
+	mr, err := c.carryOut(ctx, id, s, deadline)
+	if err != nil {
+		return nil, err
+	}
+	return &mr, nil
+}
+
+// RemoveMember offboards one user profile or space of an existing domain
+// and waits until it is gone: for a user profile its apps, then the spaces
+// it owns (and their apps), then the profile, and with it the user's
+// access to their home directory; for a space its apps, then the space.
+// A member that does not exist is ActionUnchanged, not an error. The
+// Result's Changes list what was deleted, in order.
+func (c *Client) RemoveMember(ctx context.Context, domain DomainRef, kind MemberKind, name string) (*MemberResult, error) {
+	if kind != KindUserProfile && kind != KindSpace {
+		return nil, &ValidationError{Problems: []FieldError{{Rule: RuleEnum, Value: string(kind),
+			Detail: "the kind must be KindUserProfile or KindSpace"}}}
+	}
+	if err := c.checkWaitOptions(); err != nil {
+		return nil, err
+	}
+	deadline := c.opts.clock.Now().Add(c.opts.maxWait)
+	live, err := c.resolve(ctx, domain)
+	if err != nil {
+		return nil, err
+	}
+	id := aws.ToString(live.DomainId)
+	lm, err := c.listMembers(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	steps, err := c.planOffboarding(ctx, id, lm, func(k *memberKind, n string) bool {
+		return k.member == kind && memberName(n) == memberName(name)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(steps) == 0 {
+		return &MemberResult{Kind: kind, Name: name, Action: ActionUnchanged}, nil
+	}
+	mr, err := c.carryOut(ctx, id, steps[0], deadline)
+	if err != nil {
+		return nil, err
+	}
+	return &mr, nil
+}
