@@ -1,19 +1,13 @@
 package smdomain
 
 import (
-	"errors"
-	"fmt"
-	"io"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 
-	"github.com/finegrained/smdomain/internal/docpath"
-	"github.com/finegrained/smdomain/internal/model"
 	"github.com/finegrained/smdomain/internal/wire"
 )
 
@@ -103,114 +97,6 @@ func SpecFromCreateDomainInput(in *sagemaker.CreateDomainInput, opts ...Option) 
 	return fromInput(own, opts)
 }
 
-// maxSpecJSON bounds what LoadSpecJSON reads; a CreateDomain request is a
-// few kilobytes.
-const maxSpecJSON = 4 << 20
-
-// LoadSpecJSON reads a spec from the JSON that `aws sagemaker create-domain
-// --cli-input-json` takes: the CreateDomain request, member names as in the
-// API (DomainName, AuthMode, DefaultUserSettings, DomainSettings,
-// DefaultSpaceSettings, SubnetIds, VpcId, KmsKeyId, AppNetworkAccessType,
-// AppSecurityGroupManagement, TagPropagation, HomeEfsFileSystemCreation,
-// Tags as [{"Key": ..., "Value": ...}], ...), matched case-sensitively.
-// Absent and null members are unset; nothing is defaulted. opts apply on
-// top of the document as they do in NewSpec: WithDomainID pins the domain,
-// and any other option overrides what the document says.
-//
-// A document that is not JSON, or is larger than 4 MiB, is an error that
-// is not a *ValidationError. Everything else wrong (an unknown member or a
-// value of the wrong JSON type, reported as RuleType naming the field; any
-// rule NewSpec checks; a duplicate tag key) is one *ValidationError that
-// lists every problem found.
-func LoadSpecJSON(r io.Reader, opts ...Option) (*Spec, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxSpecJSON+1))
-	if err != nil {
-		return nil, fmt.Errorf("read spec JSON: %w", err)
-	}
-	if len(data) > maxSpecJSON {
-		return nil, fmt.Errorf("read spec JSON: larger than %d bytes", maxSpecJSON)
-	}
-	doc, err := wire.Parse(data)
-	if err != nil {
-		return nil, fmt.Errorf("parse spec JSON: %w", err)
-	}
-	if _, ok := doc.(map[string]any); !ok {
-		return nil, &ValidationError{Problems: []FieldError{{
-			Rule: RuleType, Detail: "the document must be a JSON object (the CreateDomain request)",
-		}}}
-	}
-	in, decodeProblems := decodeLenient(doc)
-	if len(decodeProblems) == 0 {
-		return fromInput(in, opts)
-	}
-	// The document does not fit the request. Report every problem the
-	// model finds in it, the decoder's where the model missed them, and the
-	// cross-field rules on what could be decoded.
-	doc, _ = wire.Parse(data) // decodeLenient cut the bad parts out
-	var problems []FieldError
-	for _, p := range model.ValidateInput("CreateDomain", doc) {
-		problems = append(problems, fromModel(p))
-	}
-	for _, p := range decodeProblems {
-		if !hasField(problems, p.Field) && !hasFieldUnder(decodeProblems, p.Field) {
-			problems = append(problems, p)
-		}
-	}
-	if in != nil {
-		for _, p := range crossFieldProblems(in) {
-			if !hasField(decodeProblems, p.Field) { // already reported as cut out
-				problems = append(problems, p)
-			}
-		}
-	}
-	return nil, &ValidationError{Problems: problems}
-}
-
-// decodeLenient decodes doc into a request, cutting out each part the
-// strict decoder refuses (an unknown member, a value of the wrong type) and
-// trying again, so that one bad member does not hide the problems of the
-// rest. It changes doc. It returns the request (nil if nothing could be
-// decoded) and a RuleType problem for each part cut out.
-func decodeLenient(doc any) (*sagemaker.CreateDomainInput, []FieldError) {
-	var problems []FieldError
-	for range 100 {
-		in := new(sagemaker.CreateDomainInput)
-		err := wire.Decode(doc, in)
-		if err == nil {
-			return in, problems
-		}
-		var fe *wire.FieldError
-		if !errors.As(err, &fe) {
-			return nil, append(problems, FieldError{Rule: RuleType, Detail: err.Error()})
-		}
-		problems = append(problems, FieldError{Field: fe.Path, Rule: RuleType, Detail: fe.Detail})
-		if !docpath.Remove(doc, fe.Path) {
-			return nil, problems
-		}
-	}
-	return nil, problems
-}
-
-// hasFieldUnder reports whether a problem is on a field inside field: a
-// problem on a union emptied by cutting out its bad member is not news.
-func hasFieldUnder(problems []FieldError, field string) bool {
-	for _, p := range problems {
-		if rest, ok := strings.CutPrefix(p.Field, field); ok && (strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "[")) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasField(problems []FieldError, field string) bool {
-	for _, p := range problems {
-		if p.Field == field {
-			return true
-		}
-	}
-	return false
-}
-
 // newSpec validates in (which it takes ownership of; Tags in the caller's
 // order) and builds the Spec. problems are found earlier, e.g. on the
 // pinned ID.
@@ -260,15 +146,6 @@ func (s *Spec) CreateDomainInput() *sagemaker.CreateDomainInput {
 	in := wire.Clone(s.input)
 	in.Tags = sortedTags(s.tags)
 	return in
-}
-
-// MarshalJSON writes the spec in the form LoadSpecJSON reads and `aws
-// sagemaker create-domain --cli-input-json` takes: the CreateDomain
-// request, unset fields left out, object keys sorted, Tags as
-// [{"Key","Value"}] sorted by key. The pinned domain ID (WithDomainID) is
-// not part of it. It returns an error only if encoding/json does.
-func (s *Spec) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(s.CreateDomainInput())
 }
 
 func sortedTags(m map[string]string) []types.Tag {
