@@ -35,11 +35,16 @@ const maxSpecJSON = 4 << 20
 // They are declared as WithUserProfiles and WithSpaces declare them, and
 // the options' members are added after the document's.
 //
-// A document that is not JSON, or is larger than 4 MiB, is an error that
-// is not a *ValidationError. Everything else wrong (an unknown member or a
-// value of the wrong JSON type, reported as RuleType naming the field; any
-// rule NewSpec, NewUserProfileSpec or NewSpaceSpec checks; a duplicate tag
-// key) is one *ValidationError that lists every problem found. A member's
+// A document that is not JSON (the error gives the line and column), or is
+// larger than 4 MiB, is an error that is not a *ValidationError. A member
+// given twice in one object, at any depth (RuleConflict on its path, e.g.
+// DefaultUserSettings.ExecutionRole), and data after the document
+// (RuleType, empty Field) are a *ValidationError listing those problems
+// alone, as which of two values was meant is unknown. Everything else wrong
+// (an unknown member or a value of the wrong JSON type, reported as
+// RuleType naming the field; any rule NewSpec, NewUserProfileSpec or
+// NewSpaceSpec checks; a duplicate tag key) is one *ValidationError that
+// lists every problem found. A member's
 // problems are on "UserProfiles[<name>]." or "Spaces[<name>]." followed by
 // the field ("UserProfiles[alice].UserSettings.ExecutionRole"), or
 // "UserProfiles[<index>]" while it has no name.
@@ -52,6 +57,10 @@ func LoadSpecJSON(r io.Reader, opts ...Option) (*Spec, error) {
 		return nil, fmt.Errorf("read spec JSON: larger than %d bytes", maxSpecJSON)
 	}
 	parsed, err := wire.Parse(data)
+	var docErr *wire.DocumentError
+	if errors.As(err, &docErr) {
+		return nil, &ValidationError{Problems: documentProblems(docErr)}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("parse spec JSON: %w", err)
 	}
@@ -68,6 +77,21 @@ func LoadSpecJSON(r io.Reader, opts ...Option) (*Spec, error) {
 		return nil, &ValidationError{Problems: problems}
 	}
 	return fromInput(in, append(memberOpts, opts...))
+}
+
+// documentProblems are the problems of well-formed JSON that is not one
+// document: a member given twice is a RuleConflict, data after the
+// document a RuleType.
+func documentProblems(e *wire.DocumentError) []FieldError {
+	problems := make([]FieldError, 0, len(e.Problems))
+	for _, p := range e.Problems {
+		rule := RuleType
+		if errors.Is(p, wire.ErrDuplicateKey) {
+			rule = RuleConflict
+		}
+		problems = append(problems, FieldError{Field: p.Path, Rule: rule, Detail: p.Detail})
+	}
+	return problems
 }
 
 // loadMembers takes the "UserProfiles" and "Spaces" arrays out of doc and

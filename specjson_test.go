@@ -127,7 +127,6 @@ func TestLoadSpecJSONNotJSON(t *testing.T) {
 	}{
 		{"empty", ""},
 		{"truncated", `{"DomainName":`},
-		{"trailing data", `{} {}`},
 		{"too large", `{"DomainName":"` + strings.Repeat("a", maxSpecJSON) + `"}`},
 	}
 	for _, tc := range tests {

@@ -296,7 +296,19 @@ func TestCLIBadSpec(t *testing.T) {
 
 	t.Run("not JSON", func(t *testing.T) {
 		c := newCLI(t)
-		want(t, "plan", c.run("{", "plan", "-f", "-"), 1, nil, []string{"smdomain plan: standard input:"})
+		want(t, "plan", c.run("{\n", "plan", "-f", "-"), 1, nil, []string{"smdomain plan: standard input:", "line 2, column 1: unexpected end of JSON input"})
+		if calls := c.srv.Calls(); len(calls) != 0 {
+			t.Errorf("the emulator was called %d times, want 0", len(calls))
+		}
+	})
+	t.Run("duplicate member and trailing data", func(t *testing.T) {
+		c := newCLI(t)
+		doc := strings.Replace(seedJSON, `"AuthMode": "IAM",`, `"AuthMode": "IAM", "AuthMode": "SSO",`, 1) + "\n{}"
+		want(t, "apply", c.run(doc, "apply", "-f", "-"), 1, nil, []string{
+			"standard input: invalid spec, 2 problems (nothing was sent):",
+			"  AuthMode: conflict: key given more than once: at line 3, column 3, line 3, column 22",
+			"  (document): type: data after the JSON value at line 15, column 1",
+		})
 		if calls := c.srv.Calls(); len(calls) != 0 {
 			t.Errorf("the emulator was called %d times, want 0", len(calls))
 		}

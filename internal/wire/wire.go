@@ -8,7 +8,6 @@
 package wire
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -148,11 +147,13 @@ var unions = map[reflect.Type]map[string]reflect.Type{
 	},
 }
 
-// FieldError reports where a document does not fit the Go type it is
-// decoded into.
+// FieldError reports a problem at one place in a document: where it does
+// not fit the Go type it is decoded into (Decode), or a key given twice or
+// data after the value (Parse, inside a *DocumentError).
 type FieldError struct {
 	Path   string // dotted path, e.g. DefaultUserSettings.SecurityGroups[2]
 	Detail string
+	Err    error // what kind of problem it is, when it has a name (ErrDuplicateKey, ...)
 }
 
 func (e *FieldError) Error() string {
@@ -162,20 +163,8 @@ func (e *FieldError) Error() string {
 	return e.Path + ": " + e.Detail
 }
 
-// Parse decodes JSON text into its generic form, keeping numbers as
-// json.Number. Trailing data after the value is an error.
-func Parse(data []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, err
-	}
-	if dec.More() {
-		return nil, &FieldError{Detail: "unexpected data after the JSON value"}
-	}
-	return doc, nil
-}
+// Unwrap returns Err.
+func (e *FieldError) Unwrap() error { return e.Err }
 
 // Unmarshal decodes JSON text into out, a pointer to an SDK struct. Member
 // names match exactly; an unknown member is a *FieldError naming it.

@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"encoding/json"
 	"errors"
 	"go/token"
 	"testing"
@@ -103,21 +102,6 @@ func TestDecodeStrict(t *testing.T) {
 				t.Fatalf("Unmarshal(%s) = %v, want a FieldError at %s", tt.doc, err, tt.path)
 			}
 		})
-	}
-}
-
-func TestParse(t *testing.T) {
-	doc, err := Parse([]byte(`{"n": 12345678901234567890}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := doc.(map[string]any)["n"]; n != json.Number("12345678901234567890") {
-		t.Errorf("number kept as %#v, want json.Number", n)
-	}
-	for _, bad := range []string{`{"a":1} {"b":2}`, `{`, ``} {
-		if _, err := Parse([]byte(bad)); err == nil {
-			t.Errorf("Parse(%q) accepted", bad)
-		}
 	}
 }
 
