@@ -155,6 +155,7 @@ func (c *Client) planMember(ctx context.Context, domainID string, m Member, summ
 	r := &memberResource{c: c, k: k, domainID: domainID, name: m.Name(), doc: m.memberDoc(), tagMap: m.memberTags()}
 	var live *state
 	if summary.name != "" {
+		r.name = summary.name // the service's spelling
 		var err error
 		if live, err = r.find(ctx); err != nil {
 			return nil, err
@@ -248,6 +249,7 @@ func goneChanges(apps []resident, profile *liveMember, spaces []liveMember) []Ch
 			out = append(out, Change{Path: a.kind + "." + a.name, From: a.status})
 		}
 	}
+	slices.SortFunc(out, func(a, b Change) int { return strings.Compare(a.Path, b.Path) })
 	for _, s := range spaces {
 		out = append(out, Change{Path: "Spaces." + s.name, From: s.status})
 	}

@@ -1,0 +1,347 @@
+package smdomain_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/finegrained/smdomain"
+)
+
+const (
+	aliceRole = "arn:aws:iam::123456789012:role/alice-fraud-data"
+	bobRole   = "arn:aws:iam::123456789012:role/bob-churn-data"
+)
+
+var memberWriteOps = []string{"CreateUserProfile", "UpdateUserProfile", "DeleteUserProfile",
+	"CreateSpace", "UpdateSpace", "DeleteSpace", "DeleteApp"}
+
+// memberWrites returns the member write calls in the log, in order.
+func (e *env) memberWrites() []string {
+	var out []string
+	for _, op := range e.ops() {
+		if slices.Contains(memberWriteOps, op) || slices.Contains(writeOps, op) {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+func mustProfile(t testing.TB, name string, opts ...smdomain.UserProfileOption) *smdomain.UserProfileSpec {
+	t.Helper()
+	p, err := smdomain.NewUserProfileSpec(name, opts...)
+	if err != nil {
+		t.Fatalf("NewUserProfileSpec(%q): %v", name, err)
+	}
+	return p
+}
+
+func mustSpace(t testing.TB, name string, opts ...smdomain.SpaceOption) *smdomain.SpaceSpec {
+	t.Helper()
+	s, err := smdomain.NewSpaceSpec(name, opts...)
+	if err != nil {
+		t.Fatalf("NewSpaceSpec(%q): %v", name, err)
+	}
+	return s
+}
+
+// team is the team file: two users with their own roles, a shared project
+// space and alice's private space. Options override its parts.
+type team struct {
+	aliceRole string
+	sharing   types.SharingType
+	prune     bool
+	withoutB  bool
+}
+
+func (tm team) spec(t testing.TB) *smdomain.Spec {
+	t.Helper()
+	if tm.aliceRole == "" {
+		tm.aliceRole = aliceRole
+	}
+	if tm.sharing == "" {
+		tm.sharing = types.SharingTypeShared
+	}
+	profiles := []*smdomain.UserProfileSpec{
+		mustProfile(t, "alice", smdomain.WithExecutionRole(tm.aliceRole),
+			smdomain.WithTags(map[string]string{"team": "fraud"})),
+	}
+	if !tm.withoutB {
+		profiles = append(profiles, mustProfile(t, "bob", smdomain.WithExecutionRole(bobRole),
+			smdomain.WithSecurityGroups("sg-0bob1234def567890")))
+	}
+	spaces := []*smdomain.SpaceSpec{
+		mustSpace(t, "fraud-detection", smdomain.WithSpaceSharing(tm.sharing),
+			smdomain.WithSpaceOwner("alice"),
+			smdomain.WithSpaceSettings(&types.SpaceSettings{AppType: types.AppTypeJupyterLab}),
+			smdomain.WithTags(map[string]string{"project": "fraud"})),
+		mustSpace(t, "alice-scratch", smdomain.WithSpaceSharing(types.SharingTypePrivate),
+			smdomain.WithSpaceOwner("alice"),
+			smdomain.WithSpaceSettings(&types.SpaceSettings{AppType: types.AppTypeCodeEditor})),
+	}
+	opts := seedOptions(smdomain.WithUserProfiles(profiles...), smdomain.WithSpaces(spaces...))
+	if tm.prune {
+		opts = append(opts, smdomain.WithPrune())
+	}
+	return mustSpec(t, "fraud-ml", opts...)
+}
+
+func memberActions(rs []smdomain.MemberResult) map[string]smdomain.Action {
+	out := map[string]smdomain.Action{}
+	for _, r := range rs {
+		out[string(r.Kind)+" "+r.Name] = r.Action
+	}
+	return out
+}
+
+func TestEnsureTeamFileCreatesThenUnchanged(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	res := mustEnsure(t, e.client, team{}.spec(t))
+	if res.Action != smdomain.ActionCreated {
+		t.Errorf("action %q, want created", res.Action)
+	}
+	want := map[string]smdomain.Action{
+		"user profile alice": smdomain.ActionCreated, "user profile bob": smdomain.ActionCreated,
+		"space alice-scratch": smdomain.ActionCreated, "space fraud-detection": smdomain.ActionCreated,
+	}
+	if diff := cmp.Diff(want, memberActions(res.Members)); diff != "" {
+		t.Errorf("member actions (-want +got):\n%s", diff)
+	}
+	// A profile before the spaces it owns.
+	ops := e.memberWrites()
+	if i, j := slices.Index(ops, "CreateUserProfile"), slices.Index(ops, "CreateSpace"); i < 0 || j < 0 || j < i || slices.Index(ops[j:], "CreateUserProfile") >= 0 {
+		t.Errorf("writes %v: every CreateUserProfile must come before the CreateSpace calls", ops)
+	}
+	p, err := e.sm.DescribeUserProfile(ctx, &sagemaker.DescribeUserProfileInput{DomainId: aws.String(res.Domain.ID), UserProfileName: aws.String("alice")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Status != types.UserProfileStatusInService || aws.ToString(p.UserSettings.ExecutionRole) != aliceRole {
+		t.Errorf("alice: status %s role %s; want InService with %s", p.Status, aws.ToString(p.UserSettings.ExecutionRole), aliceRole)
+	}
+	tags, err := e.sm.ListTags(ctx, &sagemaker.ListTagsInput{ResourceArn: p.UserProfileArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "team" {
+		t.Errorf("alice's tags %v, want team=fraud", tags.Tags)
+	}
+
+	e.srv.ResetCalls()
+	again := mustEnsure(t, e.newClient(), team{}.spec(t))
+	if again.Action != smdomain.ActionUnchanged {
+		t.Errorf("second Ensure: action %q, want unchanged", again.Action)
+	}
+	if w := e.memberWrites(); len(w) != 0 {
+		t.Errorf("second Ensure wrote %v, want nothing", w)
+	}
+	for _, m := range again.Members {
+		if m.Action != smdomain.ActionUnchanged {
+			t.Errorf("second Ensure: %s %s %s", m.Kind, m.Name, m.Action)
+		}
+	}
+}
+
+func TestPlanTeamFileIsReadOnlyAndOrdered(t *testing.T) {
+	e := newEnv(t)
+	mustEnsure(t, e.client, team{}.spec(t))
+	e.srv.ResetCalls()
+	plan, err := e.newClient().Plan(context.Background(), team{aliceRole: bobRole}.spec(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := e.memberWrites(); len(w) != 0 {
+		t.Fatalf("Plan wrote %v", w)
+	}
+	if plan.Action != smdomain.PlanUpdate {
+		t.Errorf("action %q, want update", plan.Action)
+	}
+	want := []smdomain.Change{{Path: "UserProfiles.alice.UserSettings.ExecutionRole", From: aliceRole, To: bobRole}}
+	if diff := cmp.Diff(want, plan.Changes); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+	var order []string
+	for _, m := range plan.Members {
+		order = append(order, string(m.Kind)+" "+m.Name+" "+string(m.Action))
+	}
+	wantOrder := []string{"user profile alice update", "user profile bob no-op", "space alice-scratch no-op", "space fraud-detection no-op"}
+	if diff := cmp.Diff(wantOrder, order); diff != "" {
+		t.Errorf("member order (-want +got):\n%s", diff)
+	}
+	if s := plan.String(); !strings.Contains(s, `user profile "alice": update`) || !strings.Contains(s, "~ UserProfiles.alice.UserSettings.ExecutionRole") {
+		t.Errorf("plan text does not show alice's change:\n%s", s)
+	}
+}
+
+func TestEnsureRefusesCreateOnlyMemberChangesWritingNothing(t *testing.T) {
+	tests := []struct {
+		name string
+		spec func(t testing.TB) *smdomain.Spec
+		path string
+	}{
+		{"sharing type", team{sharing: types.SharingTypePrivate}.spec, "Spaces.fraud-detection.SpaceSharingSettings.SharingType"},
+		{"app type", func(t testing.TB) *smdomain.Spec {
+			return mustSpec(t, "fraud-ml", seedOptions(
+				smdomain.WithUserProfiles(mustProfile(t, "alice"), mustProfile(t, "bob")),
+				smdomain.WithSpaces(mustSpace(t, "alice-scratch", smdomain.WithSpaceSharing(types.SharingTypePrivate),
+					smdomain.WithSpaceOwner("alice"),
+					smdomain.WithSpaceSettings(&types.SpaceSettings{AppType: types.AppTypeJupyterLab}))))...)
+		}, "Spaces.alice-scratch.SpaceSettings.AppType"},
+		{"space owner", func(t testing.TB) *smdomain.Spec {
+			return mustSpec(t, "fraud-ml", seedOptions(
+				smdomain.WithUserProfiles(mustProfile(t, "alice"), mustProfile(t, "bob")),
+				smdomain.WithSpaces(mustSpace(t, "alice-scratch", smdomain.WithSpaceSharing(types.SharingTypePrivate),
+					smdomain.WithSpaceOwner("bob"),
+					smdomain.WithSpaceSettings(&types.SpaceSettings{AppType: types.AppTypeCodeEditor}))))...)
+		}, "Spaces.alice-scratch.OwnershipSettings.OwnerUserProfileName"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			mustEnsure(t, e.client, team{}.spec(t))
+			e.srv.ResetCalls()
+			// A change to the domain in the same spec must not be written either.
+			spec := tt.spec(t)
+			_, err := e.client.Ensure(context.Background(), spec)
+			var rr *smdomain.ReplacementRequiredError
+			if !errors.As(err, &rr) {
+				t.Fatalf("Ensure: %v, want *ReplacementRequiredError", err)
+			}
+			if len(rr.Changes) != 1 || rr.Changes[0].Path != tt.path {
+				t.Errorf("replacements %+v, want one on %s", rr.Changes, tt.path)
+			}
+			if w := e.memberWrites(); len(w) != 0 {
+				t.Errorf("wrote %v, want nothing", w)
+			}
+		})
+	}
+}
+
+func TestEnsurePruneOffboardsUndeclaredOnly(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	res := mustEnsure(t, e.client, team{}.spec(t))
+	id := res.Domain.ID
+	// Bob starts an app in his own name and owns a private space with an app.
+	for _, in := range []*sagemaker.CreateSpaceInput{{DomainId: aws.String(id), SpaceName: aws.String("bob-private"),
+		OwnershipSettings:    &types.OwnershipSettings{OwnerUserProfileName: aws.String("bob")},
+		SpaceSharingSettings: &types.SpaceSharingSettings{SharingType: types.SharingTypePrivate},
+		SpaceSettings:        &types.SpaceSettings{AppType: types.AppTypeJupyterLab}}} {
+		if _, err := e.sm.CreateSpace(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.clk.Advance(createDelay)
+	if _, err := e.sm.CreateApp(ctx, &sagemaker.CreateAppInput{DomainId: aws.String(id), SpaceName: aws.String("bob-private"),
+		AppType: types.AppTypeJupyterLab, AppName: aws.String("default")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sm.CreateApp(ctx, &sagemaker.CreateAppInput{DomainId: aws.String(id), UserProfileName: aws.String("bob"),
+		AppType: types.AppTypeJupyterServer, AppName: aws.String("default")}); err != nil {
+		t.Fatal(err)
+	}
+	e.clk.Advance(createDelay)
+
+	spec := team{withoutB: true, prune: true}.spec(t)
+	plan, err := e.client.Plan(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantGone := []string{"Apps.bob-private/JupyterLab/default", "Apps.bob/JupyterServer/default", "Spaces.bob-private", "UserProfiles.bob"}
+	var got []string
+	for _, m := range plan.Members {
+		if m.Action == smdomain.PlanDelete {
+			for _, ch := range m.Changes {
+				got = append(got, ch.Path)
+			}
+		}
+	}
+	if diff := cmp.Diff(wantGone, got); diff != "" {
+		t.Errorf("planned offboarding (-want +got):\n%s", diff)
+	}
+	if s := plan.String(); !strings.Contains(s, "loses access to their home directory") {
+		t.Errorf("plan text does not say what bob loses:\n%s", s)
+	}
+
+	e.srv.ResetCalls()
+	res = mustEnsure(t, e.client, spec)
+	var deletes []string
+	for _, c := range e.srv.Calls() {
+		if strings.HasPrefix(c.Operation, "Delete") || strings.HasPrefix(c.Operation, "Update") || strings.HasPrefix(c.Operation, "Create") {
+			deletes = append(deletes, c.Operation)
+		}
+	}
+	if diff := cmp.Diff([]string{"DeleteApp", "DeleteApp", "DeleteSpace", "DeleteUserProfile"}, deletes); diff != "" {
+		t.Errorf("writes (-want +got):\n%s", diff)
+	}
+	if got := memberActions(res.Members)["user profile bob"]; got != smdomain.ActionDeleted {
+		t.Errorf("bob: %q, want deleted", got)
+	}
+	if _, err := e.sm.DescribeUserProfile(ctx, &sagemaker.DescribeUserProfileInput{DomainId: aws.String(id), UserProfileName: aws.String("bob")}); err == nil {
+		t.Error("bob's profile is still there")
+	}
+	for _, name := range []string{"fraud-detection", "alice-scratch"} {
+		if _, err := e.sm.DescribeSpace(ctx, &sagemaker.DescribeSpaceInput{DomainId: aws.String(id), SpaceName: aws.String(name)}); err != nil {
+			t.Errorf("declared space %s: %v", name, err)
+		}
+	}
+	if _, err := e.sm.DescribeDomain(ctx, &sagemaker.DescribeDomainInput{DomainId: aws.String(id)}); err != nil {
+		t.Errorf("domain: %v", err)
+	}
+}
+
+func TestEnsureWithoutPruneLeavesUndeclaredAlone(t *testing.T) {
+	e := newEnv(t)
+	mustEnsure(t, e.client, team{}.spec(t))
+	e.srv.ResetCalls()
+	res := mustEnsure(t, e.client, team{withoutB: true}.spec(t))
+	if res.Action != smdomain.ActionUnchanged {
+		t.Errorf("action %q, want unchanged", res.Action)
+	}
+	if w := e.memberWrites(); len(w) != 0 {
+		t.Errorf("wrote %v", w)
+	}
+	for _, m := range res.Members {
+		if m.Name == "bob" {
+			t.Errorf("undeclared bob is listed: %+v", m)
+		}
+	}
+}
+
+func TestEnsureRefusesUnknownSpaceOwnerBeforeAnyWrite(t *testing.T) {
+	e := newEnv(t)
+	spec := mustSpec(t, "fraud-ml", seedOptions(smdomain.WithSpaces(mustSpace(t, "carol-scratch",
+		smdomain.WithSpaceSharing(types.SharingTypePrivate), smdomain.WithSpaceOwner("carol"),
+		smdomain.WithSpaceSettings(&types.SpaceSettings{AppType: types.AppTypeJupyterLab}))))...)
+	_, err := e.client.Ensure(context.Background(), spec)
+	var ve *smdomain.ValidationError
+	if !errors.As(err, &ve) || !ve.Has("Spaces[carol-scratch].OwnershipSettings.OwnerUserProfileName", smdomain.RuleConflict) {
+		t.Fatalf("Ensure: %v, want a problem on the owner", err)
+	}
+	if w := e.memberWrites(); len(w) != 0 {
+		t.Errorf("wrote %v, want nothing (not even the domain)", w)
+	}
+}
+
+func TestProfileNamesMatchWithoutCase(t *testing.T) {
+	e := newEnv(t)
+	mustEnsure(t, e.client, team{}.spec(t))
+	e.srv.ResetCalls()
+	spec := mustSpec(t, "fraud-ml", seedOptions(smdomain.WithUserProfiles(
+		mustProfile(t, "ALICE", smdomain.WithExecutionRole(aliceRole), smdomain.WithTags(map[string]string{"team": "fraud"}))))...)
+	res := mustEnsure(t, e.client, spec)
+	if res.Action != smdomain.ActionUnchanged {
+		t.Errorf("action %q, want unchanged: ALICE is alice", res.Action)
+	}
+	if w := e.memberWrites(); len(w) != 0 {
+		t.Errorf("wrote %v", w)
+	}
+}
