@@ -72,6 +72,12 @@ func FuzzLoadSpecJSON(f *testing.F) {
 	if full, err := wire.Marshal(mustFullInput(f)); err == nil {
 		f.Add(full)
 	}
+	f.Add([]byte(teamJSON))
+	f.Add([]byte(`{"DomainName":"d","AuthMode":"SSO","DefaultUserSettings":{"ExecutionRole":"` + testRole +
+		`"},"UserProfiles":[{"UserProfileName":"a","SingleSignOnUserIdentifier":"UserName"},{"UserProfileName":"A"},null,[],{"DomainId":"d-x"}],` +
+		`"Spaces":{"SpaceName":"s"}}`))
+	f.Add([]byte(`{"DomainName":"d","AuthMode":"IAM","DefaultUserSettings":{"ExecutionRole":"` + testRole +
+		`"},"Spaces":[{"SpaceName":"p","SpaceSharingSettings":{"SharingType":"Private"}},{"SpaceName":1,"SpaceSettings":{"AppType":"Nope"}}],"UserProfiles":null}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := LoadSpecJSON(bytes.NewReader(data))
 		if err != nil {

@@ -70,9 +70,14 @@ func LoadSpecJSON(r io.Reader, opts ...Option) (*Spec, error) {
 			Rule: RuleType, Detail: "the document must be a JSON object (the CreateDomain request)",
 		}}}
 	}
-	memberOpts, problems := loadMembers(doc)
-	in, domainProblems := loadInput[sagemaker.CreateDomainInput]("CreateDomain", doc, "", crossFieldProblems)
-	problems = append(domainProblems, problems...)
+	memberOpts, memberProblems := loadMembers(doc)
+	in, problems := loadInput[sagemaker.CreateDomainInput]("CreateDomain", doc, "", crossFieldProblems)
+	if len(memberProblems) > 0 {
+		if in != nil {
+			problems = validateInput(in) // what NewSpec would find in the domain
+		}
+		problems = append(problems, memberProblems...)
+	}
 	if len(problems) > 0 {
 		return nil, &ValidationError{Problems: problems}
 	}
