@@ -3,7 +3,6 @@ package smdomaintest
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
@@ -11,14 +10,8 @@ import (
 	"github.com/finegrained/smdomain/internal/wire"
 )
 
-// app is one emulated app: what DescribeApp reports, plus bookkeeping.
-// A Deleted app stays until its owner goes.
-type app struct {
-	out    *sagemaker.DescribeAppOutput
-	region string
-	seq    int64
-	since  time.Time // when the current status was entered
-}
+// app is one emulated app. A Deleted app stays until its owner goes.
+type app = resource[sagemaker.DescribeAppOutput]
 
 // appOwner is the user profile or the space an app belongs to: exactly
 // one of the names is set.
@@ -53,18 +46,20 @@ func (o appOwner) owns(domainID string, a *app) bool {
 		aws.ToString(a.out.SpaceName) == o.space
 }
 
-// ownerStatus returns the status of an app owner, or ResourceNotFound when
-// it does not exist (the domain is known to exist).
-func (e *Emulator) ownerStatus(domainID string, o appOwner) (string, *apiError) {
-	k := childKey{domainID, o.name()}
+// resolveOwner returns the status of an app owner, and o with the user
+// profile's name as the profile was created (a request may name it in any
+// case); ResourceNotFound when the owner does not exist (the domain is
+// known to exist).
+func (e *Emulator) resolveOwner(domainID string, o appOwner) (appOwner, string, *apiError) {
 	if o.space != "" {
-		if s, ok := e.spaces[k]; ok {
-			return string(s.out.Status), nil
+		if s, ok := e.spaces[childKey{domainID, o.space}]; ok {
+			return o, string(s.out.Status), nil
 		}
-	} else if p, ok := e.profiles[k]; ok {
-		return string(p.out.Status), nil
+	} else if p, ok := e.profiles[profileKey(domainID, o.userProfile)]; ok {
+		o.userProfile = aws.ToString(p.out.UserProfileName)
+		return o, string(p.out.Status), nil
 	}
-	return "", errorf(400, "ResourceNotFound", "%s not found in domain %s", capitalize(o.String()), domainID)
+	return o, "", errorf(400, "ResourceNotFound", "%s not found in domain %s", capitalize(o.String()), domainID)
 }
 
 func capitalize(s string) string {
@@ -81,7 +76,8 @@ func (e *Emulator) findApp(region, domainID string, o appOwner, appType types.Ap
 	if _, err := e.find(region, domainID); err != nil {
 		return nil, err
 	}
-	if _, err := e.ownerStatus(domainID, o); err != nil {
+	o, _, err := e.resolveOwner(domainID, o)
+	if err != nil {
 		return nil, err
 	}
 	for i := len(e.apps) - 1; i >= 0; i-- {
@@ -109,7 +105,7 @@ func (e *Emulator) createApp(req *request) (any, *apiError) {
 	if _, err := e.domainForCreate(req.region, domainID, "app"); err != nil {
 		return nil, err
 	}
-	st, apiErr := e.ownerStatus(domainID, o)
+	o, st, apiErr := e.resolveOwner(domainID, o)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -199,7 +195,7 @@ func (e *Emulator) listApps(req *request) (any, *apiError) {
 	for _, a := range e.apps {
 		if a.region != req.region ||
 			(in.DomainIdEquals != nil && aws.ToString(a.out.DomainId) != *in.DomainIdEquals) ||
-			(in.UserProfileNameEquals != nil && aws.ToString(a.out.UserProfileName) != *in.UserProfileNameEquals) ||
+			(in.UserProfileNameEquals != nil && !strings.EqualFold(aws.ToString(a.out.UserProfileName), *in.UserProfileNameEquals)) ||
 			(in.SpaceNameEquals != nil && aws.ToString(a.out.SpaceName) != *in.SpaceNameEquals) {
 			continue
 		}

@@ -22,8 +22,9 @@
 // ValidationException, ThrottlingException, SerializationException, and
 // HTTP 500 InternalFailure. Operations served: CreateDomain, DescribeDomain,
 // UpdateDomain, DeleteDomain, ListDomains; CreateUserProfile,
-// DescribeUserProfile, DeleteUserProfile, ListUserProfiles; CreateSpace,
-// DescribeSpace, DeleteSpace, ListSpaces; CreateApp, DescribeApp,
+// DescribeUserProfile, UpdateUserProfile, DeleteUserProfile,
+// ListUserProfiles; CreateSpace, DescribeSpace, UpdateSpace, DeleteSpace,
+// ListSpaces; CreateApp, DescribeApp,
 // DeleteApp, ListApps; AddTags, DeleteTags, ListTags. Any other answers
 // UnknownOperationException.
 //
@@ -86,20 +87,53 @@
 // that is not InService (Pending, Updating, Deleting, Failed, ...) answers
 // ResourceInUse; this is an assumption, the service documents no rule.
 //
-// A user profile's name is unique in its domain (a second
-// CreateUserProfile answers ResourceInUse); its ARN is
-// arn:<partition>:sagemaker:<region>:<account>:user-profile/<domain>/<name>.
-// UserSettings are stored as sent, with no server-filled defaults; the
-// server fills HomeEfsFileSystemUid. In a domain whose AuthMode is SSO,
+// A user profile's name is unique in its domain and, as the service
+// documents, not case sensitive: CreateUserProfile "Alice" beside "alice"
+// answers ResourceInUse, and every request that names a profile
+// (UserProfileName, OwnershipSettings.OwnerUserProfileName,
+// UserProfileNameEquals, UserProfileNameContains) finds it in any case.
+// Descriptions, lists, apps, space owners and the ARN,
+// arn:<partition>:sagemaker:<region>:<account>:user-profile/<domain>/<name>,
+// show the name as the profile was created. UserSettings are stored as
+// sent, except that when the request sends neither
+// UserSettings.StudioWebPortal nor UserSettings.DefaultLandingUri both are
+// copied from the domain's DefaultUserSettings (ENABLED and "studio::"
+// for a domain created without them); the server fills
+// HomeEfsFileSystemUid. In a domain whose AuthMode is SSO,
 // SingleSignOnUserIdentifier and SingleSignOnUserValue are required; in an
 // IAM domain they are refused (ValidationException).
 //
-// A space's name is unique in its domain; its ARN is .../space/<domain>/<name>.
-// OwnershipSettings.OwnerUserProfileName, when sent, must name a user
-// profile of the domain that exists and is not Deleting, else
-// ValidationException (a choice: the owner is a setting of the space, not
-// the resource the request acts on). SpaceSettings, SpaceSharingSettings
-// and SpaceDisplayName are stored as sent.
+// A space's name is unique in its domain and case sensitive (the model
+// does not say otherwise: "lab" and "Lab" are two spaces); its ARN is
+// .../space/<domain>/<name>. OwnershipSettings.OwnerUserProfileName, when
+// sent, must name a user profile of the domain that exists and is not
+// Deleting, else ValidationException (a choice: the owner is a setting of
+// the space, not the resource the request acts on). A private space
+// (SpaceSharingSettings.SharingType Private) needs OwnershipSettings and
+// SpaceSettings with an AppType, else ValidationException ("SpaceSettings
+// must be provided for creating private space", as the service says); a
+// shared space, or one sent without SpaceSharingSettings, needs neither.
+// SpaceSettings.JupyterServerAppSettings.CodeRepositories is refused on
+// CreateSpace and UpdateSpace with ValidationException, as the service
+// does ("Unknown parameter CodeRepositories in JupyterServerAppSettings
+// for SpaceSettings."). SpaceSettings, SpaceSharingSettings and
+// SpaceDisplayName are stored as sent, except that a JupyterLab or
+// CodeEditor space sent without SpaceSettings.SpaceStorageSettings gets
+// EbsStorageSettings.EbsVolumeSizeInGb from its domain's
+// DefaultUserSettings (private space) or DefaultSpaceSettings (any other)
+// SpaceStorageSettings.DefaultEbsStorageSettings.DefaultEbsVolumeSizeInGb,
+// or 5 when the domain sets none. SpaceDisplayName has no default.
+//
+// UpdateUserProfile and UpdateSpace merge what they are sent into the
+// description as UpdateDomain does: structures member by member (UserSettings,
+// SpaceSettings and everything below them), lists and scalars replaced;
+// SpaceDisplayName is replaced. They are refused with ResourceInUse unless
+// the profile or space is InService or Update_Failed. UpdateSpace with
+// SpaceSettings.AppType, even the space's own, answers ValidationException
+// "Updating AppType for Space is not supported", as the service does. The
+// create-only members (Tags, the SSO pair, OwnershipSettings,
+// SpaceSharingSettings) are not members of the update inputs, so sending
+// them answers SerializationException like any unknown member.
 //
 // An app belongs to a user profile (UserProfileName) or a space
 // (SpaceName): a request that names both or neither answers
@@ -111,7 +145,9 @@
 //
 // User profiles and spaces go Pending -> InService after their delay
 // (WithUserProfileDelay, WithSpaceDelay) and, once deleted, Deleting ->
-// gone after the same delay. Apps go Pending -> InService and, once
+// gone after the same delay; once updated, Updating -> InService after
+// their update delay (WithUserProfileUpdateDelay, WithSpaceUpdateDelay),
+// which is the same delay unless set. Apps go Pending -> InService and, once
 // deleted, Deleting -> Deleted after WithAppDelay; a Deleted app stays
 // listed and described, with Status Deleted, until its owner is gone
 // (the service keeps them visible for a while). Where a name has both a
@@ -131,7 +167,8 @@
 // (MaxResults 1..100, default 10, opaque NextToken) in creation order, or
 // its reverse with SortOrder Descending; SortBy is accepted and ignored.
 // They filter on DomainIdEquals, and UserProfileNameContains, SpaceNameContains,
-// UserProfileNameEquals and SpaceNameEquals where the operation has them.
+// UserProfileNameEquals and SpaceNameEquals where the operation has them
+// (the profile filters ignore case, the space filters do not).
 // Items carry what the SDK's UserProfileDetails, SpaceDetails and
 // AppDetails hold. Tags sent at creation are stored on the new ARN and go
 // when the resource goes (for an app, when it is Deleted); AddTags,
@@ -186,11 +223,21 @@
 //   - Status changes only with time (or the Set*Status helpers): nothing
 //     ever fails by itself. Running apps do not block UpdateDomain or a
 //     change of AppNetworkAccessType or subnets the way they do on AWS.
-//   - UpdateUserProfile, UpdateSpace and the other operations on these
-//     resources are not served; there is no quota on user profiles, spaces
-//     or apps; no app is created by the service itself (the real service
-//     starts a default JupyterServer or space app in some set-ups), and
-//     ResourceSpec is not filled in.
+//   - Other operations on these resources, such as
+//     CreatePresignedDomainUrl, are not served; there is no quota on user profiles, spaces or apps; no
+//     app, and no owning profile for SpaceManagedResources, is created by
+//     the service itself (the real service starts a default JupyterServer
+//     or space app in some set-ups), and ResourceSpec is not filled in.
+//   - Member updates are not checked against the domain's status, and the
+//     merged result is not checked again; the private-space and owner
+//     rules apply at create only. How deep the service merges
+//     UserSettings and SpaceSettings is not documented.
+//   - Which of a profile's names the service reports where a request used
+//     another case (a space owner, an app's UserProfileName) is not
+//     documented; the emulator always reports the name as created, and
+//     keeps that case in ARNs (the service may lower-case them).
+//   - The messages of the private-space rules other than the one quoted
+//     are the emulator's own.
 //   - Refusing creates in a domain that is not InService, and deletes of a
 //     Pending resource, are assumptions. Which error the service answers
 //     for a missing space owner, and for DeleteApp of a Deleted app, is a

@@ -12,18 +12,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
-	"github.com/finegrained/smdomain/internal/docpath"
 	"github.com/finegrained/smdomain/internal/wire"
 )
 
-// domain is one emulated domain: what DescribeDomain reports, plus the
-// bookkeeping the emulator needs.
-type domain struct {
-	out    *sagemaker.DescribeDomainOutput
-	region string
-	seq    int64
-	since  time.Time // when the current status was entered
-}
+// domain is one emulated domain.
+type domain = resource[sagemaker.DescribeDomainOutput]
 
 // settle applies the status transitions whose time has come: Pending and
 // Updating become InService, Deleting domains disappear, and likewise for
@@ -238,8 +231,8 @@ func (e *Emulator) updateDomain(req *request) (any, *apiError) {
 		return nil, apiErr
 	}
 	cur := d.out
-	if s := cur.Status; s != types.DomainStatusInService && s != types.DomainStatusUpdateFailed {
-		return nil, errorf(400, "ResourceInUse", "Domain %s is in status %s; it can be updated only when InService or Update_Failed", aws.ToString(cur.DomainId), s)
+	if err := checkUpdatable("Domain "+aws.ToString(cur.DomainId), string(cur.Status)); err != nil {
+		return nil, err
 	}
 	if in.VpcId != nil && cur.VpcId != nil {
 		return nil, crossFieldError("VpcId cannot be changed: domain %s already has VPC %s", aws.ToString(cur.DomainId), aws.ToString(cur.VpcId))
@@ -248,10 +241,9 @@ func (e *Emulator) updateDomain(req *request) (any, *apiError) {
 		return nil, crossFieldError("HomeEfsFileSystemCreation cannot be changed from Enabled to Disabled")
 	}
 
-	// Merge the members sent into the domain as stored, in generic form:
-	// structures member by member, everything else replaced.
-	patch, _ := wire.Encode(&in).(map[string]any)
-	delete(patch, "DomainId")
+	// DomainSettingsForUpdate is DomainSettings under another name, and
+	// so is its RStudioServerProDomainSettingsForUpdate.
+	patch := requestPatch(&in, "DomainId")
 	if dsu, ok := patch["DomainSettingsForUpdate"].(map[string]any); ok {
 		delete(patch, "DomainSettingsForUpdate")
 		if rs, ok := dsu["RStudioServerProDomainSettingsForUpdate"]; ok {
@@ -260,10 +252,9 @@ func (e *Emulator) updateDomain(req *request) (any, *apiError) {
 		}
 		patch["DomainSettings"] = dsu
 	}
-	merged := docpath.Merge("DescribeDomainResponse", wire.Encode(cur), patch)
-	next := new(sagemaker.DescribeDomainOutput)
-	if err := wire.Decode(merged, next); err != nil {
-		return nil, errorf(500, "InternalFailure", "merge update: %v", err)
+	next, apiErr := updated("DescribeDomainResponse", cur, patch, req.now)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	if err := checkNetwork(next.AppNetworkAccessType, next.VpcId, next.SubnetIds, next.DefaultUserSettings, next.DomainSettings, next.AppSecurityGroupManagement); err != nil {
 		return nil, err
@@ -274,9 +265,6 @@ func (e *Emulator) updateDomain(req *request) (any, *apiError) {
 	if next.HomeEfsFileSystemId == nil && next.HomeEfsFileSystemCreation != types.HomeEfsFileSystemCreationDisabled {
 		next.HomeEfsFileSystemId = aws.String(newEFSID())
 	}
-	next.Status = types.DomainStatusUpdating
-	next.FailureReason = nil
-	next.LastModifiedTime = aws.Time(epoch(req.now))
 	d.out = next
 	d.since = req.now
 	return &sagemaker.UpdateDomainOutput{DomainArn: next.DomainArn}, nil

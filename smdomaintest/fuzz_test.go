@@ -81,9 +81,10 @@ func checkXMLAnswer(t *testing.T, w *httptest.ResponseRecorder) {
 
 // FuzzEmulatorRequest feeds arbitrary bodies to the emulator's handler,
 // with a well-formed SigV4 header, under any X-Amz-Target (an empty target
-// sends the body to STS as a form). The emulator holds one domain; "$ID"
-// and "$ARN" in a body stand for its ID and ARN, so that the fuzzer can
-// reach the paths of an existing domain. Every answer must be 2xx or 4xx
+// sends the body to STS as a form). The emulator holds one domain with a
+// user profile "alice" and a shared JupyterLab space "lab"; "$ID" and
+// "$ARN" in a body stand for the domain's ID and ARN, so that the fuzzer
+// can reach the paths of existing resources. Every answer must be 2xx or 4xx
 // in the service's error shape, never a panic or a 5xx; and after the
 // request the emulator must still describe and list its domains.
 func FuzzEmulatorRequest(f *testing.F) {
@@ -112,6 +113,14 @@ func FuzzEmulatorRequest(f *testing.F) {
 		{"SageMaker.DescribeSpace", `{"DomainId":"$ID","SpaceName":"lab"}`},
 		{"SageMaker.DeleteSpace", `{"DomainId":"$ID","SpaceName":"lab"}`},
 		{"SageMaker.ListSpaces", `{"NextToken":"x","SpaceNameContains":"l"}`},
+		{"SageMaker.UpdateUserProfile", `{"DomainId":"$ID","UserProfileName":"ALICE","UserSettings":{"SecurityGroups":["sg-1"],"JupyterServerAppSettings":{"DefaultResourceSpec":{"InstanceType":"system"}},"StudioWebPortal":"DISABLED"}}`},
+		{"SageMaker.UpdateUserProfile", `{"DomainId":"$ID","UserProfileName":"alice","Tags":[{"Key":"k"}],"SingleSignOnUserValue":"x","UserSettings":{"SecurityGroups":["1","2","3","4","5","6"]}}`},
+		{"SageMaker.UpdateUserProfile", `{"DomainId":"$ID","UserProfileName":"nobody","UserSettings":null}`},
+		{"SageMaker.UpdateSpace", `{"DomainId":"$ID","SpaceName":"lab","SpaceDisplayName":"Lab","SpaceSettings":{"JupyterLabAppSettings":{"DefaultResourceSpec":{"InstanceType":"ml.t3.large"},"CodeRepositories":[{"RepositoryUrl":"https://example.com/a.git"}]},"SpaceStorageSettings":{"EbsStorageSettings":{"EbsVolumeSizeInGb":50}}}}`},
+		{"SageMaker.UpdateSpace", `{"DomainId":"$ID","SpaceName":"lab","SpaceSettings":{"AppType":"CodeEditor","JupyterServerAppSettings":{"CodeRepositories":[]}}}`},
+		{"SageMaker.UpdateSpace", `{"DomainId":"$ID","SpaceName":"Lab","OwnershipSettings":{"OwnerUserProfileName":"alice"},"SpaceSharingSettings":{"SharingType":"Private"}}`},
+		{"SageMaker.CreateSpace", `{"DomainId":"$ID","SpaceName":"mine","OwnershipSettings":{"OwnerUserProfileName":"ALICE"},"SpaceSharingSettings":{"SharingType":"Private"},"SpaceSettings":{"AppType":"CodeEditor"}}`},
+		{"SageMaker.CreateSpace", `{"DomainId":"$ID","SpaceName":"mine","SpaceSharingSettings":{"SharingType":"Private"}}`},
 		{"SageMaker.CreateApp", `{"DomainId":"$ID","UserProfileName":"alice","SpaceName":"lab","AppType":"JupyterLab","AppName":"default"}`},
 		{"SageMaker.CreateApp", `{"DomainId":"$ID","SpaceName":"lab","AppType":"Emacs","AppName":"default","ResourceSpec":{"InstanceType":"system"}}`},
 		{"SageMaker.DescribeApp", `{"DomainId":"$ID","UserProfileName":"alice","AppType":"JupyterServer","AppName":"default"}`},
@@ -149,6 +158,14 @@ func FuzzEmulatorRequest(f *testing.F) {
 		}
 		arn := out.DomainArn
 		id := arn[strings.LastIndex(arn, "/")+1:]
+		for _, setup := range []struct{ target, body string }{
+			{"SageMaker.CreateUserProfile", `{"DomainId":"` + id + `","UserProfileName":"alice"}`},
+			{"SageMaker.CreateSpace", `{"DomainId":"` + id + `","SpaceName":"lab","SpaceSettings":{"AppType":"JupyterLab"}}`},
+		} {
+			if w := fuzzServe(e, setup.target, "application/x-amz-json-1.1", []byte(setup.body)); w.Code != http.StatusOK {
+				t.Fatalf("setup %s: HTTP %d %s", setup.target, w.Code, w.Body)
+			}
+		}
 		body = bytes.ReplaceAll(bytes.ReplaceAll(body, []byte("$ID"), []byte(id)), []byte("$ARN"), []byte(arn))
 
 		if target == "" {

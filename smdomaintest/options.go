@@ -24,9 +24,11 @@ type options struct {
 	deleteDelay time.Duration
 	quota       int
 
-	userProfileDelay time.Duration
-	spaceDelay       time.Duration
-	appDelay         time.Duration
+	userProfileDelay       time.Duration
+	userProfileUpdateDelay time.Duration // < 0 until set: then userProfileDelay
+	spaceDelay             time.Duration
+	spaceUpdateDelay       time.Duration // < 0 until set: then spaceDelay
+	appDelay               time.Duration
 }
 
 func newOptions(opts []Option) options {
@@ -34,11 +36,20 @@ func newOptions(opts []Option) options {
 		clock:   realClock{},
 		account: DefaultAccount,
 		quota:   DefaultDomainQuota,
+
+		userProfileUpdateDelay: -1,
+		spaceUpdateDelay:       -1,
 	}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&o)
 		}
+	}
+	if o.userProfileUpdateDelay < 0 {
+		o.userProfileUpdateDelay = o.userProfileDelay
+	}
+	if o.spaceUpdateDelay < 0 {
+		o.spaceUpdateDelay = o.spaceDelay
 	}
 	if o.callerARN == "" {
 		o.callerARN = "arn:aws:iam::" + o.account + ":user/smdomaintest"
@@ -96,16 +107,32 @@ func WithDomainQuota(n int) Option {
 
 // WithUserProfileDelay sets how long a new user profile stays Pending
 // before it is InService, and how long a deleted one stays Deleting before
-// it is gone. The default is 0.
+// it is gone; unless WithUserProfileUpdateDelay is given, also how long an
+// updated one stays Updating. The default is 0.
 func WithUserProfileDelay(d time.Duration) Option {
 	return func(o *options) { o.userProfileDelay = max(d, 0) }
 }
 
+// WithUserProfileUpdateDelay sets how long an updated user profile stays
+// Updating before it is InService again. The default is the user profile
+// delay (WithUserProfileDelay), whatever order the options come in.
+func WithUserProfileUpdateDelay(d time.Duration) Option {
+	return func(o *options) { o.userProfileUpdateDelay = max(d, 0) }
+}
+
 // WithSpaceDelay sets how long a new space stays Pending before it is
-// InService, and how long a deleted one stays Deleting before it is gone.
-// The default is 0.
+// InService, and how long a deleted one stays Deleting before it is gone;
+// unless WithSpaceUpdateDelay is given, also how long an updated one stays
+// Updating. The default is 0.
 func WithSpaceDelay(d time.Duration) Option {
 	return func(o *options) { o.spaceDelay = max(d, 0) }
+}
+
+// WithSpaceUpdateDelay sets how long an updated space stays Updating
+// before it is InService again. The default is the space delay
+// (WithSpaceDelay), whatever order the options come in.
+func WithSpaceUpdateDelay(d time.Duration) Option {
+	return func(o *options) { o.spaceUpdateDelay = max(d, 0) }
 }
 
 // WithAppDelay sets how long a new app stays Pending before it is

@@ -8,16 +8,36 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	"github.com/finegrained/smdomain/internal/docpath"
+	"github.com/finegrained/smdomain/internal/wire"
 )
 
 // This file holds what user profiles, spaces and apps share: their keys,
 // their status transitions, the domain they need, and paging.
 
+// resource is one emulated domain, user profile, space or app: what its
+// Describe operation reports (O), plus bookkeeping.
+type resource[O any] struct {
+	out    *O
+	region string
+	seq    int64     // creation order, across every kind
+	since  time.Time // when the current status was entered
+}
+
 // childKey names a user profile or a space: unique within its domain.
 // Domain IDs are unique across regions, so the region is not part of it.
+// A user profile's key holds its name in lower case (profileKey), since
+// the service says profile names are not case sensitive; a space's holds
+// its name as it is.
 type childKey struct {
 	domainID string
 	name     string
+}
+
+// profileKey returns the key of the user profile name of domainID: the
+// same for "alice" and "ALICE".
+func profileKey(domainID, name string) childKey {
+	return childKey{domainID, strings.ToLower(name)}
 }
 
 // settleResources applies the transitions of user profiles, spaces and
@@ -42,7 +62,7 @@ func (e *Emulator) settleResources(now time.Time) {
 	for k, s := range e.spaces {
 		switch s.out.Status {
 		case types.SpaceStatusPending, types.SpaceStatusUpdating:
-			if at := s.since.Add(e.opts.spaceDelay); !now.Before(at) {
+			if at := s.since.Add(settleDelay(s.out.Status == types.SpaceStatusUpdating, e.opts.spaceDelay, e.opts.spaceUpdateDelay)); !now.Before(at) {
 				s.out.Status = types.SpaceStatusInService
 				s.out.LastModifiedTime = aws.Time(epoch(at))
 				s.since = at
@@ -56,7 +76,7 @@ func (e *Emulator) settleResources(now time.Time) {
 	for k, p := range e.profiles {
 		switch p.out.Status {
 		case types.UserProfileStatusPending, types.UserProfileStatusUpdating:
-			if at := p.since.Add(e.opts.userProfileDelay); !now.Before(at) {
+			if at := p.since.Add(settleDelay(p.out.Status == types.UserProfileStatusUpdating, e.opts.userProfileDelay, e.opts.userProfileUpdateDelay)); !now.Before(at) {
 				p.out.Status = types.UserProfileStatusInService
 				p.out.LastModifiedTime = aws.Time(epoch(at))
 				p.since = at
@@ -67,6 +87,15 @@ func (e *Emulator) settleResources(now time.Time) {
 			}
 		}
 	}
+}
+
+// settleDelay returns how long a user profile or space stays Pending
+// (create) or Updating (update) before it is InService.
+func settleDelay(updating bool, create, update time.Duration) time.Duration {
+	if updating {
+		return update
+	}
+	return create
 }
 
 // dropApps removes the apps of domainID that keep matches, with their tags.
@@ -95,7 +124,7 @@ func (e *Emulator) dropUserProfile(k childKey) {
 		delete(e.tags, aws.ToString(p.out.UserProfileArn))
 		delete(e.profiles, k)
 	}
-	e.dropApps(k.domainID, func(a *app) bool { return aws.ToString(a.out.UserProfileName) == k.name })
+	e.dropApps(k.domainID, func(a *app) bool { return profileKey(k.domainID, aws.ToString(a.out.UserProfileName)) == k })
 }
 
 // dropChildren removes everything a domain that went still held. Only a
@@ -119,9 +148,9 @@ func (e *Emulator) dropChildren(domainID string) {
 // when there are none.
 func (e *Emulator) domainBlockers(domainID string) string {
 	var profiles, spaces []string
-	for k := range e.profiles {
+	for k, p := range e.profiles {
 		if k.domainID == domainID {
-			profiles = append(profiles, k.name)
+			profiles = append(profiles, aws.ToString(p.out.UserProfileName))
 		}
 	}
 	for k := range e.spaces {
@@ -211,6 +240,62 @@ func paginate[T any](items []T, seq func(T) int64, maxResults *int32, token *str
 		return items, nil, nil
 	}
 	return items[:limit], encodeToken(kind, seq(items[limit-1])), nil
+}
+
+// checkUpdatable answers ResourceInUse unless status is InService or
+// Update_Failed, the statuses in which a domain, a user profile or a space
+// takes an update. what names the resource: "Domain d-abc", "Space lab".
+func checkUpdatable(what, status string) *apiError {
+	if status != string(types.DomainStatusInService) && status != string(types.DomainStatusUpdateFailed) {
+		return errorf(400, "ResourceInUse", "%s is in status %s; it can be updated only when InService or Update_Failed", what, status)
+	}
+	return nil
+}
+
+// requestPatch returns the generic form of an update request without the
+// members that name the resource (ids): the members to merge.
+func requestPatch(in any, ids ...string) map[string]any {
+	patch, _ := wire.Encode(in).(map[string]any)
+	if patch == nil {
+		patch = map[string]any{}
+	}
+	for _, id := range ids {
+		delete(patch, id)
+	}
+	return patch
+}
+
+// update carries out UpdateUserProfile or UpdateSpace on r, whose status
+// is status and whose description has the model shape shape: ResourceInUse
+// unless it is InService or Update_Failed (what names it in the message),
+// else patch merged in as updated does, and r Updating since now.
+func (r *resource[O]) update(what, status, shape string, patch map[string]any, now time.Time) *apiError {
+	if err := checkUpdatable(what, status); err != nil {
+		return err
+	}
+	next, err := updated(shape, r.out, patch, now)
+	if err != nil {
+		return err
+	}
+	r.out, r.since = next, now
+	return nil
+}
+
+// updated returns a copy of cur, the description of a domain, a user
+// profile or a space (shape names its model shape), with patch merged in
+// as an Update operation merges: structures member by member, lists, maps
+// and scalars replaced (docpath.Merge). The copy is Updating since now and
+// has no FailureReason. patch is changed.
+func updated[O any](shape string, cur *O, patch map[string]any, now time.Time) (*O, *apiError) {
+	patch["Status"] = "Updating"
+	patch["LastModifiedTime"] = wire.Encode(epoch(now))
+	merged, _ := docpath.Merge(shape, wire.Encode(cur), patch).(map[string]any)
+	delete(merged, "FailureReason")
+	next := new(O)
+	if err := wire.Decode(merged, next); err != nil {
+		return nil, errorf(500, "InternalFailure", "merge update: %v", err)
+	}
+	return next, nil
 }
 
 // checkStatus reports whether status is one of values, as the Set*Status

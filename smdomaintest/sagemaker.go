@@ -43,6 +43,8 @@ func lookupHandler(op string) handler {
 		return (*Emulator).createUserProfile
 	case "DescribeUserProfile":
 		return (*Emulator).describeUserProfile
+	case "UpdateUserProfile":
+		return (*Emulator).updateUserProfile
 	case "DeleteUserProfile":
 		return (*Emulator).deleteUserProfile
 	case "ListUserProfiles":
@@ -51,6 +53,8 @@ func lookupHandler(op string) handler {
 		return (*Emulator).createSpace
 	case "DescribeSpace":
 		return (*Emulator).describeSpace
+	case "UpdateSpace":
+		return (*Emulator).updateSpace
 	case "DeleteSpace":
 		return (*Emulator).deleteSpace
 	case "ListSpaces":

@@ -3,7 +3,6 @@ package smdomaintest
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
@@ -11,14 +10,8 @@ import (
 	"github.com/finegrained/smdomain/internal/wire"
 )
 
-// space is one emulated space: what DescribeSpace reports, plus
-// bookkeeping.
-type space struct {
-	out    *sagemaker.DescribeSpaceOutput
-	region string
-	seq    int64
-	since  time.Time // when the current status was entered
-}
+// space is one emulated space.
+type space = resource[sagemaker.DescribeSpaceOutput]
 
 // findSpace returns the space name of domainID in region, or
 // ResourceNotFound for a missing domain or space.
@@ -41,16 +34,31 @@ func (e *Emulator) createSpace(req *request) (any, *apiError) {
 	if err := checkTags(in.Tags); err != nil {
 		return nil, err
 	}
-	domainID, name := aws.ToString(in.DomainId), aws.ToString(in.SpaceName)
-	if _, err := e.domainForCreate(req.region, domainID, "space"); err != nil {
+	if err := checkSpaceSettings(in.SpaceSettings); err != nil {
 		return nil, err
 	}
+	private := in.SpaceSharingSettings != nil && in.SpaceSharingSettings.SharingType == types.SharingTypePrivate
+	switch {
+	case private && in.OwnershipSettings == nil:
+		return nil, crossFieldError("OwnershipSettings must be provided for creating private space")
+	case private && in.SpaceSettings == nil:
+		return nil, crossFieldError("SpaceSettings must be provided for creating private space")
+	case private && in.SpaceSettings.AppType == "":
+		return nil, crossFieldError("SpaceSettings.AppType must be provided for creating private space")
+	}
+	domainID, name := aws.ToString(in.DomainId), aws.ToString(in.SpaceName)
+	d, apiErr := e.domainForCreate(req.region, domainID, "space")
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	var ownership *types.OwnershipSettings
 	if in.OwnershipSettings != nil {
 		owner := aws.ToString(in.OwnershipSettings.OwnerUserProfileName)
-		p, ok := e.profiles[childKey{domainID, owner}]
+		p, ok := e.profiles[profileKey(domainID, owner)]
 		if !ok || p.out.Status == types.UserProfileStatusDeleting {
 			return nil, crossFieldError("OwnershipSettings.OwnerUserProfileName: user profile %s does not exist in domain %s", owner, domainID)
 		}
+		ownership = &types.OwnershipSettings{OwnerUserProfileName: aws.String(aws.ToString(p.out.UserProfileName))}
 	}
 	k := childKey{domainID, name}
 	if _, taken := e.spaces[k]; taken {
@@ -69,8 +77,8 @@ func (e *Emulator) createSpace(req *request) (any, *apiError) {
 			CreationTime:         aws.Time(now),
 			LastModifiedTime:     aws.Time(now),
 			HomeEfsFileSystemUid: homeUID(e.seq),
-			OwnershipSettings:    wire.Clone(in.OwnershipSettings),
-			SpaceSettings:        wire.Clone(in.SpaceSettings),
+			OwnershipSettings:    ownership,
+			SpaceSettings:        fillSpaceDefaults(wire.Clone(in.SpaceSettings), d.out, private),
 			SpaceSharingSettings: wire.Clone(in.SpaceSharingSettings),
 		},
 		region: req.region,
@@ -84,6 +92,44 @@ func (e *Emulator) createSpace(req *request) (any, *apiError) {
 	return &sagemaker.CreateSpaceOutput{SpaceArn: aws.String(arn)}, nil
 }
 
+// defaultEbsVolumeSizeInGb is the size of a space's EBS volume when
+// neither the space nor its domain sets one.
+const defaultEbsVolumeSizeInGb = 5
+
+// fillSpaceDefaults sets what the service fills in for a new space when
+// the request leaves it out: a JupyterLab or CodeEditor space gets the EBS
+// volume size its domain sets for such spaces (DefaultUserSettings for a
+// private space, DefaultSpaceSettings for any other), else
+// defaultEbsVolumeSizeInGb. It returns ss.
+func fillSpaceDefaults(ss *types.SpaceSettings, d *sagemaker.DescribeDomainOutput, private bool) *types.SpaceSettings {
+	if ss == nil || ss.SpaceStorageSettings != nil || (ss.AppType != types.AppTypeJupyterLab && ss.AppType != types.AppTypeCodeEditor) {
+		return ss
+	}
+	var storage *types.DefaultSpaceStorageSettings
+	switch {
+	case private && d.DefaultUserSettings != nil:
+		storage = d.DefaultUserSettings.SpaceStorageSettings
+	case !private && d.DefaultSpaceSettings != nil:
+		storage = d.DefaultSpaceSettings.SpaceStorageSettings
+	}
+	size := int32(defaultEbsVolumeSizeInGb)
+	if storage != nil && storage.DefaultEbsStorageSettings != nil && storage.DefaultEbsStorageSettings.DefaultEbsVolumeSizeInGb != nil {
+		size = *storage.DefaultEbsStorageSettings.DefaultEbsVolumeSizeInGb
+	}
+	ss.SpaceStorageSettings = &types.SpaceStorageSettings{EbsStorageSettings: &types.EbsStorageSettings{EbsVolumeSizeInGb: aws.Int32(size)}}
+	return ss
+}
+
+// checkSpaceSettings applies the rule the service has for SpaceSettings on
+// CreateSpace and UpdateSpace that the model does not express: no
+// JupyterServerAppSettings.CodeRepositories.
+func checkSpaceSettings(ss *types.SpaceSettings) *apiError {
+	if ss != nil && ss.JupyterServerAppSettings != nil && ss.JupyterServerAppSettings.CodeRepositories != nil {
+		return crossFieldError("Unknown parameter CodeRepositories in JupyterServerAppSettings for SpaceSettings.")
+	}
+	return nil
+}
+
 func (e *Emulator) describeSpace(req *request) (any, *apiError) {
 	var in sagemaker.DescribeSpaceInput
 	if err := checkInput("DescribeSpace", req.doc, &in); err != nil {
@@ -94,6 +140,28 @@ func (e *Emulator) describeSpace(req *request) (any, *apiError) {
 		return nil, err
 	}
 	return wire.Clone(s.out), nil
+}
+
+func (e *Emulator) updateSpace(req *request) (any, *apiError) {
+	var in sagemaker.UpdateSpaceInput
+	if err := checkInput("UpdateSpace", req.doc, &in); err != nil {
+		return nil, err
+	}
+	if in.SpaceSettings != nil && in.SpaceSettings.AppType != "" {
+		return nil, crossFieldError("Updating AppType for Space is not supported")
+	}
+	if err := checkSpaceSettings(in.SpaceSettings); err != nil {
+		return nil, err
+	}
+	s, err := e.findSpace(req.region, aws.ToString(in.DomainId), aws.ToString(in.SpaceName))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.update("Space "+aws.ToString(s.out.SpaceName), string(s.out.Status), "DescribeSpaceResponse",
+		requestPatch(&in, "DomainId", "SpaceName"), req.now); err != nil {
+		return nil, err
+	}
+	return &sagemaker.UpdateSpaceOutput{SpaceArn: s.out.SpaceArn}, nil
 }
 
 // spaceBlockers names the apps (not Deleted) of a space, which keep it

@@ -18,6 +18,7 @@ func mustCreateSpace(t *testing.T, c *sagemaker.Client, domainID, name, owner st
 	if owner != "" {
 		in.OwnershipSettings = &types.OwnershipSettings{OwnerUserProfileName: aws.String(owner)}
 		in.SpaceSharingSettings = &types.SpaceSharingSettings{SharingType: types.SharingTypePrivate}
+		in.SpaceSettings = &types.SpaceSettings{AppType: types.AppTypeJupyterLab}
 	}
 	out, err := c.CreateSpace(context.Background(), in)
 	if err != nil {
@@ -154,6 +155,8 @@ func TestCreateSpaceRefusals(t *testing.T) {
 	if err := srv.SetDomainStatus(failed, "Failed", "broken"); err != nil {
 		t.Fatal(err)
 	}
+	mustCreateProfile(t, c, id, "alice")
+	private := &types.SpaceSharingSettings{SharingType: types.SharingTypePrivate}
 	owned := func(owner string) *types.OwnershipSettings {
 		return &types.OwnershipSettings{OwnerUserProfileName: aws.String(owner)}
 	}
@@ -167,6 +170,15 @@ func TestCreateSpaceRefusals(t *testing.T) {
 		{"domain not InService", &sagemaker.CreateSpaceInput{DomainId: aws.String(failed), SpaceName: aws.String("x")}, "ResourceInUse"},
 		{"bad name", &sagemaker.CreateSpaceInput{DomainId: aws.String(id), SpaceName: aws.String("-leading-dash")}, "ValidationException"},
 		{"missing owner", &sagemaker.CreateSpaceInput{DomainId: aws.String(id), SpaceName: aws.String("x"), OwnershipSettings: owned("nobody")}, "ValidationException"},
+		{"private without owner", &sagemaker.CreateSpaceInput{DomainId: aws.String(id), SpaceName: aws.String("x"), SpaceSharingSettings: private,
+			SpaceSettings: &types.SpaceSettings{AppType: types.AppTypeJupyterLab}}, "ValidationException"},
+		{"private without SpaceSettings", &sagemaker.CreateSpaceInput{DomainId: aws.String(id), SpaceName: aws.String("x"), SpaceSharingSettings: private,
+			OwnershipSettings: owned("alice")}, "ValidationException"},
+		{"private without AppType", &sagemaker.CreateSpaceInput{DomainId: aws.String(id), SpaceName: aws.String("x"), SpaceSharingSettings: private,
+			OwnershipSettings: owned("alice"), SpaceSettings: &types.SpaceSettings{RemoteAccess: types.FeatureStatusEnabled}}, "ValidationException"},
+		{"JupyterServerAppSettings.CodeRepositories", &sagemaker.CreateSpaceInput{DomainId: aws.String(id), SpaceName: aws.String("x"),
+			SpaceSettings: &types.SpaceSettings{JupyterServerAppSettings: &types.JupyterServerAppSettings{
+				CodeRepositories: []types.CodeRepository{{RepositoryUrl: aws.String("https://example.com/a.git")}}}}}, "ValidationException"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -210,5 +222,79 @@ func TestDeleteDomainRefusedWhileItHasSpaces(t *testing.T) {
 	}
 	if _, err := c.DeleteDomain(ctx, &sagemaker.DeleteDomainInput{DomainId: aws.String(id)}); err != nil {
 		t.Errorf("DeleteDomain once the space is gone: %v", err)
+	}
+}
+
+// TestSpaceServerDefaults checks the settings a new space gets from the
+// server when its request leaves them out: the EBS volume size of a
+// JupyterLab or CodeEditor space, from the domain's defaults for private
+// or for shared spaces, or 5 GB.
+func TestSpaceServerDefaults(t *testing.T) {
+	ebs := func(gb int32) *types.SpaceStorageSettings {
+		return &types.SpaceStorageSettings{EbsStorageSettings: &types.EbsStorageSettings{EbsVolumeSizeInGb: aws.Int32(gb)}}
+	}
+	domainEBS := func(gb int32) *types.DefaultSpaceStorageSettings {
+		return &types.DefaultSpaceStorageSettings{DefaultEbsStorageSettings: &types.DefaultEbsStorageSettings{
+			DefaultEbsVolumeSizeInGb: aws.Int32(gb), MaximumEbsVolumeSizeInGb: aws.Int32(100)}}
+	}
+	sized := minimalCreate("sized")
+	sized.DefaultUserSettings.SpaceStorageSettings = domainEBS(20)
+	sized.DefaultSpaceSettings = &types.DefaultSpaceSettings{ExecutionRole: aws.String(role), SpaceStorageSettings: domainEBS(30)}
+	lab := &types.SpaceSettings{AppType: types.AppTypeJupyterLab}
+	tests := []struct {
+		name    string
+		domain  *sagemaker.CreateDomainInput
+		private bool
+		sent    *types.SpaceSettings
+		want    *types.SpaceSettings
+	}{
+		{"private JupyterLab", minimalCreate("d"), true, lab, &types.SpaceSettings{AppType: types.AppTypeJupyterLab, SpaceStorageSettings: ebs(5)}},
+		{"shared CodeEditor", minimalCreate("d"), false, &types.SpaceSettings{AppType: types.AppTypeCodeEditor},
+			&types.SpaceSettings{AppType: types.AppTypeCodeEditor, SpaceStorageSettings: ebs(5)}},
+		{"private, the domain's size", sized, true, lab, &types.SpaceSettings{AppType: types.AppTypeJupyterLab, SpaceStorageSettings: ebs(20)}},
+		{"shared, the domain's size", sized, false, lab, &types.SpaceSettings{AppType: types.AppTypeJupyterLab, SpaceStorageSettings: ebs(30)}},
+		{"size sent", sized, true, &types.SpaceSettings{AppType: types.AppTypeJupyterLab, SpaceStorageSettings: ebs(8)},
+			&types.SpaceSettings{AppType: types.AppTypeJupyterLab, SpaceStorageSettings: ebs(8)}},
+		{"JupyterServer", minimalCreate("d"), false, &types.SpaceSettings{AppType: types.AppTypeJupyterServer},
+			&types.SpaceSettings{AppType: types.AppTypeJupyterServer}},
+		{"no settings", minimalCreate("d"), false, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, c, _ := newTest(t)
+			ctx := context.Background()
+			id := aws.ToString(mustCreate(t, c, tt.domain).DomainId)
+			in := &sagemaker.CreateSpaceInput{DomainId: aws.String(id), SpaceName: aws.String("s"), SpaceSettings: tt.sent}
+			if tt.private {
+				mustCreateProfile(t, c, id, "alice")
+				in.OwnershipSettings = &types.OwnershipSettings{OwnerUserProfileName: aws.String("alice")}
+				in.SpaceSharingSettings = &types.SpaceSharingSettings{SharingType: types.SharingTypePrivate}
+			}
+			if _, err := c.CreateSpace(ctx, in); err != nil {
+				t.Fatal(err)
+			}
+			got, err := c.DescribeSpace(ctx, &sagemaker.DescribeSpaceInput{DomainId: aws.String(id), SpaceName: aws.String("s")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got.SpaceSettings, sdkCmp); diff != "" {
+				t.Errorf("SpaceSettings (-want +got):\n%s", diff)
+			}
+			if got.SpaceDisplayName != nil {
+				t.Errorf("SpaceDisplayName %q, want none", *got.SpaceDisplayName)
+			}
+		})
+	}
+}
+
+// TestSpaceNamesAreCaseSensitive: unlike profile names, the model does not
+// say space names are case insensitive, so "lab" and "Lab" are two spaces.
+func TestSpaceNamesAreCaseSensitive(t *testing.T) {
+	_, c, _ := newTest(t)
+	id := aws.ToString(mustCreate(t, c, minimalCreate("spaces")).DomainId)
+	mustCreateSpace(t, c, id, "lab", "")
+	mustCreateSpace(t, c, id, "Lab", "")
+	if s := spaceStatus(t, c, id, "LAB"); s != "gone" {
+		t.Errorf("DescribeSpace LAB: %s, want ResourceNotFound", s)
 	}
 }

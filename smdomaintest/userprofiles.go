@@ -3,7 +3,6 @@ package smdomaintest
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
@@ -11,14 +10,8 @@ import (
 	"github.com/finegrained/smdomain/internal/wire"
 )
 
-// userProfile is one emulated user profile: what DescribeUserProfile
-// reports, plus bookkeeping.
-type userProfile struct {
-	out    *sagemaker.DescribeUserProfileOutput
-	region string
-	seq    int64
-	since  time.Time // when the current status was entered
-}
+// userProfile is one emulated user profile.
+type userProfile = resource[sagemaker.DescribeUserProfileOutput]
 
 // findUserProfile returns the user profile name of domainID in region, or
 // ResourceNotFound for a missing domain or profile.
@@ -26,7 +19,7 @@ func (e *Emulator) findUserProfile(region, domainID, name string) (*userProfile,
 	if _, err := e.find(region, domainID); err != nil {
 		return nil, err
 	}
-	p, ok := e.profiles[childKey{domainID, name}]
+	p, ok := e.profiles[profileKey(domainID, name)]
 	if !ok {
 		return nil, errorf(400, "ResourceNotFound", "User profile %s not found in domain %s", name, domainID)
 	}
@@ -53,9 +46,9 @@ func (e *Emulator) createUserProfile(req *request) (any, *apiError) {
 	case d.out.AuthMode != types.AuthModeSso && sso:
 		return nil, crossFieldError("SingleSignOnUserIdentifier and SingleSignOnUserValue can be given only in a domain whose AuthMode is SSO")
 	}
-	k := childKey{domainID, name}
-	if _, taken := e.profiles[k]; taken {
-		return nil, errorf(400, "ResourceInUse", "User profile %s already exists in domain %s", name, domainID)
+	k := profileKey(domainID, name)
+	if p, taken := e.profiles[k]; taken {
+		return nil, errorf(400, "ResourceInUse", "User profile %s already exists in domain %s", aws.ToString(p.out.UserProfileName), domainID)
 	}
 	e.seq++
 	arn := e.childARN(req, "user-profile", domainID, name)
@@ -71,7 +64,7 @@ func (e *Emulator) createUserProfile(req *request) (any, *apiError) {
 			HomeEfsFileSystemUid:       homeUID(e.seq),
 			SingleSignOnUserIdentifier: in.SingleSignOnUserIdentifier,
 			SingleSignOnUserValue:      in.SingleSignOnUserValue,
-			UserSettings:               wire.Clone(in.UserSettings),
+			UserSettings:               fillProfileDefaults(wire.Clone(in.UserSettings), d.out.DefaultUserSettings),
 		},
 		region: req.region,
 		seq:    e.seq,
@@ -82,6 +75,29 @@ func (e *Emulator) createUserProfile(req *request) (any, *apiError) {
 		e.tags[arn] = mergeTags(nil, in.Tags)
 	}
 	return &sagemaker.CreateUserProfileOutput{UserProfileArn: aws.String(arn)}, nil
+}
+
+// fillProfileDefaults sets what the service fills in for a new user
+// profile when the request sends neither UserSettings.StudioWebPortal nor
+// UserSettings.DefaultLandingUri: both, copied from the domain's
+// DefaultUserSettings (ENABLED and "studio::" unless the domain was
+// created or updated with others). One of them sent leaves both as sent,
+// so that a profile never gets a landing URI its portal setting rules out.
+// It returns us, or new settings when us is nil and the domain has
+// something to copy.
+func fillProfileDefaults(us, domain *types.UserSettings) *types.UserSettings {
+	if domain == nil || (domain.StudioWebPortal == "" && domain.DefaultLandingUri == nil) ||
+		(us != nil && (us.StudioWebPortal != "" || us.DefaultLandingUri != nil)) {
+		return us
+	}
+	if us == nil {
+		us = &types.UserSettings{}
+	}
+	us.StudioWebPortal = domain.StudioWebPortal
+	if domain.DefaultLandingUri != nil {
+		us.DefaultLandingUri = aws.String(*domain.DefaultLandingUri)
+	}
+	return us
 }
 
 func (e *Emulator) describeUserProfile(req *request) (any, *apiError) {
@@ -96,8 +112,26 @@ func (e *Emulator) describeUserProfile(req *request) (any, *apiError) {
 	return wire.Clone(p.out), nil
 }
 
+func (e *Emulator) updateUserProfile(req *request) (any, *apiError) {
+	var in sagemaker.UpdateUserProfileInput
+	if err := checkInput("UpdateUserProfile", req.doc, &in); err != nil {
+		return nil, err
+	}
+	p, err := e.findUserProfile(req.region, aws.ToString(in.DomainId), aws.ToString(in.UserProfileName))
+	if err != nil {
+		return nil, err
+	}
+	if err := p.update("User profile "+aws.ToString(p.out.UserProfileName), string(p.out.Status), "DescribeUserProfileResponse",
+		requestPatch(&in, "DomainId", "UserProfileName"), req.now); err != nil {
+		return nil, err
+	}
+	return &sagemaker.UpdateUserProfileOutput{UserProfileArn: p.out.UserProfileArn}, nil
+}
+
 // userProfileBlockers names the apps (not Deleted) and the spaces a user
 // profile has, which keep it from being deleted; "" when there are none.
+// Apps and spaces hold their owner's name as the profile was created, as
+// name is.
 func (e *Emulator) userProfileBlockers(domainID, name string) string {
 	var apps, spaces []string
 	for _, a := range e.apps {
@@ -125,11 +159,12 @@ func (e *Emulator) deleteUserProfile(req *request) (any, *apiError) {
 	if err := checkInput("DeleteUserProfile", req.doc, &in); err != nil {
 		return nil, err
 	}
-	domainID, name := aws.ToString(in.DomainId), aws.ToString(in.UserProfileName)
-	p, apiErr := e.findUserProfile(req.region, domainID, name)
+	domainID := aws.ToString(in.DomainId)
+	p, apiErr := e.findUserProfile(req.region, domainID, aws.ToString(in.UserProfileName))
 	if apiErr != nil {
 		return nil, apiErr
 	}
+	name := aws.ToString(p.out.UserProfileName)
 	switch p.out.Status {
 	case types.UserProfileStatusPending, types.UserProfileStatusUpdating:
 		return nil, errorf(400, "ResourceInUse", "User profile %s is in status %s and cannot be deleted until it settles", name, p.out.Status)
@@ -155,7 +190,7 @@ func (e *Emulator) listUserProfiles(req *request) (any, *apiError) {
 	for k, p := range e.profiles {
 		if p.region != req.region ||
 			(in.DomainIdEquals != nil && k.domainID != *in.DomainIdEquals) ||
-			(in.UserProfileNameContains != nil && !strings.Contains(k.name, *in.UserProfileNameContains)) {
+			(in.UserProfileNameContains != nil && !strings.Contains(k.name, strings.ToLower(*in.UserProfileNameContains))) {
 			continue
 		}
 		ps = append(ps, p)
@@ -191,7 +226,7 @@ func (e *Emulator) SetUserProfileStatus(domainID, name, status, failureReason st
 	defer e.mu.Unlock()
 	now := e.opts.clock.Now()
 	e.settle(now)
-	p, ok := e.profiles[childKey{domainID, name}]
+	p, ok := e.profiles[profileKey(domainID, name)]
 	if !ok {
 		return fmt.Errorf("smdomaintest: user profile %s not found in domain %s", name, domainID)
 	}

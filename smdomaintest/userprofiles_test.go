@@ -74,7 +74,13 @@ func TestUserProfileLifecycle(t *testing.T) {
 		CreationTime:         aws.Time(epoch0),
 		LastModifiedTime:     aws.Time(epoch0),
 		HomeEfsFileSystemUid: got.HomeEfsFileSystemUid,
-		UserSettings:         settings,
+		// Sent, and what the server copies from the domain's defaults.
+		UserSettings: &types.UserSettings{
+			ExecutionRole:     settings.ExecutionRole,
+			SecurityGroups:    settings.SecurityGroups,
+			StudioWebPortal:   types.StudioWebPortalEnabled,
+			DefaultLandingUri: aws.String("studio::"),
+		},
 	}
 	if diff := cmp.Diff(want, got, sdkCmp); diff != "" {
 		t.Errorf("DescribeUserProfile (-want +got):\n%s", diff)
@@ -150,6 +156,7 @@ func TestCreateUserProfileRefusals(t *testing.T) {
 		code string
 	}{
 		{"duplicate name", &sagemaker.CreateUserProfileInput{DomainId: aws.String(id), UserProfileName: aws.String("alice")}, "ResourceInUse"},
+		{"duplicate name in another case", &sagemaker.CreateUserProfileInput{DomainId: aws.String(id), UserProfileName: aws.String("Alice")}, "ResourceInUse"},
 		{"missing domain", &sagemaker.CreateUserProfileInput{DomainId: aws.String("d-000000000000"), UserProfileName: aws.String("bob")}, "ResourceNotFound"},
 		{"domain not InService", &sagemaker.CreateUserProfileInput{DomainId: aws.String(failed), UserProfileName: aws.String("bob")}, "ResourceInUse"},
 		{"bad name", &sagemaker.CreateUserProfileInput{DomainId: aws.String(id), UserProfileName: aws.String("bob_smith")}, "ValidationException"},
@@ -244,5 +251,120 @@ func TestSetUserProfileStatus(t *testing.T) {
 	}
 	if err := srv.SetUserProfileStatus(id, "nobody", "Failed", ""); err == nil {
 		t.Error("SetUserProfileStatus accepted a missing profile")
+	}
+}
+
+// TestUserProfileServerDefaults checks the settings a new profile gets
+// from the server when its request leaves them out.
+func TestUserProfileServerDefaults(t *testing.T) {
+	classic := minimalCreate("classic")
+	classic.DefaultUserSettings.StudioWebPortal = types.StudioWebPortalDisabled
+	classic.DefaultUserSettings.DefaultLandingUri = aws.String("app:JupyterServer:")
+	tests := []struct {
+		name   string
+		domain *sagemaker.CreateDomainInput
+		sent   *types.UserSettings
+		want   *types.UserSettings
+	}{
+		{"nothing sent", minimalCreate("d"), nil,
+			&types.UserSettings{StudioWebPortal: types.StudioWebPortalEnabled, DefaultLandingUri: aws.String("studio::")}},
+		{"other settings sent", minimalCreate("d"), &types.UserSettings{ExecutionRole: aws.String(role)},
+			&types.UserSettings{ExecutionRole: aws.String(role), StudioWebPortal: types.StudioWebPortalEnabled, DefaultLandingUri: aws.String("studio::")}},
+		{"the domain's own defaults", classic, nil,
+			&types.UserSettings{StudioWebPortal: types.StudioWebPortalDisabled, DefaultLandingUri: aws.String("app:JupyterServer:")}},
+		{"StudioWebPortal sent", minimalCreate("d"), &types.UserSettings{StudioWebPortal: types.StudioWebPortalDisabled},
+			&types.UserSettings{StudioWebPortal: types.StudioWebPortalDisabled}},
+		{"DefaultLandingUri sent", minimalCreate("d"), &types.UserSettings{DefaultLandingUri: aws.String("app:JupyterServer:")},
+			&types.UserSettings{DefaultLandingUri: aws.String("app:JupyterServer:")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, c, _ := newTest(t)
+			ctx := context.Background()
+			id := mustCreate(t, c, tt.domain).DomainId
+			if _, err := c.CreateUserProfile(ctx, &sagemaker.CreateUserProfileInput{DomainId: id, UserProfileName: aws.String("alice"), UserSettings: tt.sent}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := c.DescribeUserProfile(ctx, &sagemaker.DescribeUserProfileInput{DomainId: id, UserProfileName: aws.String("alice")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got.UserSettings, sdkCmp); diff != "" {
+				t.Errorf("UserSettings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestUserProfileNamesAreNotCaseSensitive checks that every request that
+// names a profile finds it whatever the case, as the service documents,
+// while descriptions keep the name as created.
+func TestUserProfileNamesAreNotCaseSensitive(t *testing.T) {
+	srv, c, _ := newTest(t)
+	ctx := context.Background()
+	id := aws.ToString(mustCreate(t, c, minimalCreate("people")).DomainId)
+	arn := mustCreateProfile(t, c, id, "alice")
+
+	got, err := c.DescribeUserProfile(ctx, &sagemaker.DescribeUserProfileInput{DomainId: aws.String(id), UserProfileName: aws.String("ALICE")})
+	if err != nil {
+		t.Fatalf("DescribeUserProfile ALICE: %v", err)
+	}
+	if diff := cmp.Diff([]string{"alice", arn}, []string{aws.ToString(got.UserProfileName), aws.ToString(got.UserProfileArn)}); diff != "" {
+		t.Errorf("name and ARN (-want +got):\n%s", diff)
+	}
+	if _, err := c.UpdateUserProfile(ctx, &sagemaker.UpdateUserProfileInput{DomainId: aws.String(id), UserProfileName: aws.String("Alice"),
+		UserSettings: &types.UserSettings{ExecutionRole: aws.String(role)}}); err != nil {
+		t.Errorf("UpdateUserProfile Alice: %v", err)
+	}
+	list, err := c.ListUserProfiles(ctx, &sagemaker.ListUserProfilesInput{DomainIdEquals: aws.String(id), UserProfileNameContains: aws.String("LIC")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.UserProfiles) != 1 || aws.ToString(list.UserProfiles[0].UserProfileName) != "alice" {
+		t.Errorf("ListUserProfiles containing LIC: %+v, want alice", list.UserProfiles)
+	}
+
+	// An app and a space name their owner in any case, and report it as
+	// created.
+	lab := appRef{profile: "ALICE", typ: types.AppTypeJupyterServer, name: "default"}
+	mustCreateApp(t, c, id, lab)
+	apps, err := c.ListApps(ctx, &sagemaker.ListAppsInput{DomainIdEquals: aws.String(id), UserProfileNameEquals: aws.String("aLiCe")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(apps.Apps) != 1 || aws.ToString(apps.Apps[0].UserProfileName) != "alice" {
+		t.Errorf("ListApps of aLiCe: %+v, want one app of alice", apps.Apps)
+	}
+	if s := appStatus(t, c, id, appRef{profile: "Alice", typ: lab.typ, name: lab.name}); s != "InService" {
+		t.Errorf("DescribeApp by Alice: %s, want InService", s)
+	}
+	mustCreateSpace(t, c, id, "lab", "ALICE")
+	space, err := c.DescribeSpace(ctx, &sagemaker.DescribeSpaceInput{DomainId: aws.String(id), SpaceName: aws.String("lab")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if owner := aws.ToString(space.OwnershipSettings.OwnerUserProfileName); owner != "alice" {
+		t.Errorf("space owner %q, want alice", owner)
+	}
+
+	// The app and the space block the profile, by any name.
+	del := &sagemaker.DeleteUserProfileInput{DomainId: aws.String(id), UserProfileName: aws.String("ALICE")}
+	if _, err := c.DeleteUserProfile(ctx, del); !errorsAs(err, new(*types.ResourceInUse)) {
+		t.Errorf("DeleteUserProfile ALICE with an app and a space: %v, want ResourceInUse", err)
+	}
+	if _, err := c.DeleteApp(ctx, lab.delete(id)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteSpace(ctx, &sagemaker.DeleteSpaceInput{DomainId: aws.String(id), SpaceName: aws.String("lab")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SetUserProfileStatus(id, "ALICE", "Delete_Failed", ""); err != nil {
+		t.Errorf("SetUserProfileStatus ALICE: %v", err)
+	}
+	if _, err := c.DeleteUserProfile(ctx, del); err != nil {
+		t.Errorf("DeleteUserProfile ALICE once its app and space are gone: %v", err)
+	}
+	if s := profileStatus(t, c, id, "alice"); s != "gone" {
+		t.Errorf("profile is %s, want gone", s)
 	}
 }
