@@ -42,9 +42,18 @@ func memberProblems(op string, in any, tags []types.Tag, prefix string) []FieldE
 	return append(out, tagProblems(tags, prefix)...)
 }
 
-// memberName folds a member name the way the service compares user
-// profile names: without case.
+// memberName folds a user profile name the way the service compares
+// them: without case.
 func memberName(name string) string { return strings.ToLower(name) }
+
+// key is how the service tells members of the kind apart: user profile
+// names without case, space names exactly.
+func (k *memberKind) key(name string) string {
+	if k.member == KindUserProfile {
+		return memberName(name)
+	}
+	return name
+}
 
 // cloneTags copies a member's tags, keeping nil (unmanaged) as nil.
 func cloneTags(tags map[string]string) map[string]string { return maps.Clone(tags) }
@@ -79,10 +88,10 @@ func membersProblems(auth types.AuthMode, profiles []*UserProfileSpec, spaces []
 			continue
 		}
 		field = "Spaces[" + s.Name() + "]"
-		if seen[memberName(s.Name())] {
+		if seen[s.Name()] {
 			out = append(out, FieldError{Field: field, Rule: RuleConflict, Value: s.Name(), Detail: "is declared twice"})
 		}
-		seen[memberName(s.Name())] = true
+		seen[s.Name()] = true
 		if owner := s.Owner(); prune && owner != "" && !declared[memberName(owner)] {
 			out = append(out, FieldError{Field: field + ".OwnershipSettings.OwnerUserProfileName", Rule: RuleConflict, Value: owner,
 				Detail: "names a user profile the spec does not declare, which WithPrune would offboard with its spaces"})

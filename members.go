@@ -82,7 +82,7 @@ func (c *Client) listMembers(ctx context.Context, domainID string) (*liveMembers
 		return nil, err
 	}
 	for _, r := range spaces {
-		lm.spaces[memberName(r.name)] = liveMember{name: r.name, status: r.status, owner: r.owner}
+		lm.spaces[r.name] = liveMember{name: r.name, status: r.status, owner: r.owner}
 	}
 	return lm, nil
 }
@@ -112,8 +112,8 @@ func (c *Client) planMembers(ctx context.Context, spec *Spec, domainID string) (
 		if k == spaceKind {
 			live = lm.spaces
 		}
-		declared[k.plural+"."+memberName(m.Name())] = true
-		s, err := c.planMember(ctx, domainID, m, live[memberName(m.Name())])
+		declared[k.plural+"."+k.key(m.Name())] = true
+		s, err := c.planMember(ctx, domainID, m, live[k.key(m.Name())])
 		if err != nil {
 			return nil, err
 		}
@@ -123,7 +123,7 @@ func (c *Client) planMembers(ctx context.Context, spec *Spec, domainID string) (
 		return steps, nil
 	}
 	offboard, err := c.planOffboarding(ctx, domainID, lm, func(k *memberKind, name string) bool {
-		return !declared[k.plural+"."+memberName(name)]
+		return !declared[k.plural+"."+k.key(name)]
 	})
 	return append(steps, offboard...), err
 }
@@ -549,7 +549,7 @@ func (c *Client) RemoveMember(ctx context.Context, domain DomainRef, kind Member
 		return nil, err
 	}
 	steps, err := c.planOffboarding(ctx, id, lm, func(k *memberKind, n string) bool {
-		return k.member == kind && memberName(n) == memberName(name)
+		return k.member == kind && k.key(n) == k.key(name)
 	})
 	if err != nil {
 		return nil, err

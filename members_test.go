@@ -2,6 +2,7 @@ package smdomain_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -343,5 +344,108 @@ func TestProfileNamesMatchWithoutCase(t *testing.T) {
 	}
 	if w := e.memberWrites(); len(w) != 0 {
 		t.Errorf("wrote %v", w)
+	}
+}
+
+// bodyOf returns the JSON body of the only call of op in the log.
+func (e *env) bodyOf(t *testing.T, op string) map[string]any {
+	t.Helper()
+	var bodies []map[string]any
+	for _, c := range e.srv.Calls() {
+		if c.Operation == op {
+			var doc map[string]any
+			if err := json.Unmarshal(c.Body, &doc); err != nil {
+				t.Fatal(err)
+			}
+			bodies = append(bodies, doc)
+		}
+	}
+	if len(bodies) != 1 {
+		t.Fatalf("%s called %d times, want once", op, len(bodies))
+	}
+	return bodies[0]
+}
+
+func TestEnsureChangedRoleIsOneMinimalUpdate(t *testing.T) {
+	e := newEnv(t)
+	mustEnsure(t, e.client, team{}.spec(t))
+	e.srv.ResetCalls()
+	res := mustEnsure(t, e.client, team{aliceRole: bobRole}.spec(t))
+	if res.Action != smdomain.ActionUpdated {
+		t.Errorf("action %q, want updated", res.Action)
+	}
+	if diff := cmp.Diff([]string{"UpdateUserProfile"}, e.memberWrites()); diff != "" {
+		t.Errorf("writes (-want +got):\n%s", diff)
+	}
+	want := map[string]any{"DomainId": res.Domain.ID, "UserProfileName": "alice",
+		"UserSettings": map[string]any{"ExecutionRole": bobRole}}
+	if diff := cmp.Diff(want, e.bodyOf(t, "UpdateUserProfile")); diff != "" {
+		t.Errorf("UpdateUserProfile body (-want +got):\n%s", diff)
+	}
+	if got := memberActions(res.Members); got["user profile alice"] != smdomain.ActionUpdated || got["user profile bob"] != smdomain.ActionUnchanged {
+		t.Errorf("member actions %v", got)
+	}
+	p, err := e.sm.DescribeUserProfile(context.Background(), &sagemaker.DescribeUserProfileInput{DomainId: aws.String(res.Domain.ID), UserProfileName: aws.String("alice")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Status != types.UserProfileStatusInService || aws.ToString(p.UserSettings.ExecutionRole) != bobRole {
+		t.Errorf("alice after Ensure: %s %s", p.Status, aws.ToString(p.UserSettings.ExecutionRole))
+	}
+}
+
+func TestEnsureSpaceUpdateNeverSendsAppType(t *testing.T) {
+	e := newEnv(t)
+	mustEnsure(t, e.client, team{}.spec(t))
+	e.srv.ResetCalls()
+	spec := mustSpec(t, "fraud-ml", seedOptions(
+		smdomain.WithUserProfiles(mustProfile(t, "alice")),
+		smdomain.WithSpaces(mustSpace(t, "alice-scratch", smdomain.WithSpaceSharing(types.SharingTypePrivate),
+			smdomain.WithSpaceOwner("alice"), smdomain.WithSpaceDisplayName("Alice's scratch"),
+			smdomain.WithSpaceSettings(&types.SpaceSettings{AppType: types.AppTypeCodeEditor,
+				SpaceStorageSettings: &types.SpaceStorageSettings{EbsStorageSettings: &types.EbsStorageSettings{EbsVolumeSizeInGb: aws.Int32(20)}}}),
+			smdomain.WithTags(map[string]string{"owner": "alice"}))))...)
+	res := mustEnsure(t, e.client, spec)
+	if diff := cmp.Diff([]string{"UpdateSpace", "AddTags"}, e.memberWrites()); diff != "" {
+		t.Errorf("writes (-want +got):\n%s", diff)
+	}
+	want := map[string]any{"DomainId": res.Domain.ID, "SpaceName": "alice-scratch", "SpaceDisplayName": "Alice's scratch",
+		"SpaceSettings": map[string]any{"SpaceStorageSettings": map[string]any{"EbsStorageSettings": map[string]any{"EbsVolumeSizeInGb": 20.0}}}}
+	if diff := cmp.Diff(want, e.bodyOf(t, "UpdateSpace")); diff != "" {
+		t.Errorf("UpdateSpace body (-want +got):\n%s", diff)
+	}
+	e.srv.ResetCalls()
+	if again := mustEnsure(t, e.client, spec); again.Action != smdomain.ActionUnchanged {
+		t.Errorf("again: %q, want unchanged", again.Action)
+	}
+	if w := e.memberWrites(); len(w) != 0 {
+		t.Errorf("again wrote %v", w)
+	}
+}
+
+func TestEnsureMemberTagsAuthoritative(t *testing.T) {
+	e := newEnv(t)
+	res := mustEnsure(t, e.client, team{}.spec(t))
+	ctx := context.Background()
+	p, err := e.sm.DescribeUserProfile(ctx, &sagemaker.DescribeUserProfileInput{DomainId: aws.String(res.Domain.ID), UserProfileName: aws.String("alice")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.SetTags(aws.ToString(p.UserProfileArn), map[string]string{"team": "old", "stray": "x", "AWS:Backup": "keep"})
+	e.srv.ResetCalls()
+	mustEnsure(t, e.client, team{}.spec(t))
+	if diff := cmp.Diff([]string{"DeleteTags", "AddTags"}, e.memberWrites()); diff != "" {
+		t.Errorf("writes (-want +got):\n%s", diff)
+	}
+	tags, err := e.sm.ListTags(ctx, &sagemaker.ListTagsInput{ResourceArn: p.UserProfileArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, tg := range tags.Tags {
+		got[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+	}
+	if diff := cmp.Diff(map[string]string{"team": "fraud", "AWS:Backup": "keep"}, got); diff != "" {
+		t.Errorf("tags (-want +got):\n%s", diff)
 	}
 }
