@@ -2,6 +2,7 @@ package smdomain_test
 
 import (
 	"context"
+
 	"errors"
 	"fmt"
 	"slices"
@@ -9,6 +10,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	smithy "github.com/aws/smithy-go"
@@ -131,9 +135,82 @@ var faultScenarios = []faultScenario{
 	},
 }
 
+// teamConverged returns the check that exactly one domain exists and that a
+// fresh Client's Plan of the team file tm has nothing to do.
+func teamConverged(tm team) func(t *testing.T, e *env, prepared string) {
+	return func(t *testing.T, e *env, prepared string) {
+		t.Helper()
+		if ids := e.srv.DomainIDs(); len(ids) != 1 || (prepared != "" && ids[0] != prepared) {
+			t.Fatalf("domains %v, want exactly the prepared %s", ids, prepared)
+		}
+		p, err := e.newClient().Plan(context.Background(), tm.spec(t))
+		if err != nil {
+			t.Fatalf("Plan after convergence: %v", err)
+		}
+		if p.Action != smdomain.PlanNoOp {
+			t.Errorf("Plan after convergence: %s, want no-op:\n%s", p.Action, p)
+		}
+		for _, m := range p.Members {
+			if m.Action != smdomain.PlanNoOp {
+				t.Errorf("member %s %s: %s", m.Kind, m.Name, m.Action)
+			}
+		}
+	}
+}
+
+// memberScenarios are the fault matrix's member writes: onboarding the
+// team file into an existing domain, changing a role and a space in place,
+// and offboarding a user who has an app and a private space.
+var memberScenarios = []faultScenario{
+	{
+		name: "members",
+		ops:  []string{"ListUserProfiles", "ListSpaces", "CreateUserProfile", "DescribeUserProfile", "CreateSpace", "DescribeSpace"},
+		prepare: func(t *testing.T, e *env) string {
+			return mustEnsure(t, e.newClient(), mustSpec(t, faultName, seedOptions()...)).Domain.ID
+		},
+		run: func(t testing.TB, ctx context.Context, c *smdomain.Client) error {
+			_, err := c.Ensure(ctx, team{name: faultName}.spec(t))
+			return err
+		},
+		converged: teamConverged(team{name: faultName}),
+	},
+	{
+		name: "member-update",
+		ops:  []string{"UpdateUserProfile", "DescribeUserProfile"},
+		prepare: func(t *testing.T, e *env) string {
+			return mustEnsure(t, e.newClient(), team{name: faultName}.spec(t)).Domain.ID
+		},
+		run: func(t testing.TB, ctx context.Context, c *smdomain.Client) error {
+			_, err := c.Ensure(ctx, team{name: faultName, aliceRole: bobRole}.spec(t))
+			return err
+		},
+		converged: teamConverged(team{name: faultName, aliceRole: bobRole}),
+	},
+	{
+		name: "offboard",
+		ops:  []string{"ListApps", "DeleteApp", "DeleteUserProfile", "ListUserProfiles"},
+		prepare: func(t *testing.T, e *env) string {
+			id := mustEnsure(t, e.newClient(), team{name: faultName}.spec(t)).Domain.ID
+			if _, err := e.sm.CreateApp(context.Background(), &sagemaker.CreateAppInput{DomainId: aws.String(id),
+				UserProfileName: aws.String("bob"), AppType: types.AppTypeJupyterServer, AppName: aws.String("default")}); err != nil {
+				t.Fatal(err)
+			}
+			e.clk.Advance(createDelay)
+			return id
+		},
+		run: func(t testing.TB, ctx context.Context, c *smdomain.Client) error {
+			_, err := c.Ensure(ctx, team{name: faultName, withoutB: true, prune: true}.spec(t))
+			return err
+		},
+		converged: teamConverged(team{name: faultName, withoutB: true, prune: true}),
+	},
+}
+
 // faultOps are the operations of the matrix.
 var faultOps = []string{"ListDomains", "DescribeDomain", "CreateDomain", "UpdateDomain", "AddTags",
-	"DeleteTags", "ListTags", "DeleteDomain", "GetCallerIdentity"}
+	"DeleteTags", "ListTags", "DeleteDomain", "GetCallerIdentity",
+	"ListUserProfiles", "ListSpaces", "DescribeUserProfile", "DescribeSpace", "CreateUserProfile", "CreateSpace",
+	"UpdateUserProfile", "ListApps", "DeleteApp", "DeleteUserProfile"}
 
 // TestFaultMatrix arms each fault on each operation and runs every
 // scenario (Ensure create, Ensure update, Delete) that calls the
@@ -153,7 +230,7 @@ func TestFaultMatrix(t *testing.T) {
 		t.Run(op, func(t *testing.T) {
 			for _, fk := range faultKinds {
 				t.Run(fk.name, func(t *testing.T) {
-					for _, sc := range faultScenarios {
+					for _, sc := range slices.Concat(faultScenarios, memberScenarios) {
 						if !slices.Contains(sc.ops, op) {
 							continue
 						}

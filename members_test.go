@@ -56,6 +56,7 @@ func mustSpace(t testing.TB, name string, opts ...smdomain.SpaceOption) *smdomai
 // team is the team file: two users with their own roles, a shared project
 // space and alice's private space. Options override its parts.
 type team struct {
+	name      string // default "fraud-ml"
 	aliceRole string
 	sharing   types.SharingType
 	prune     bool
@@ -66,6 +67,9 @@ func (tm team) spec(t testing.TB) *smdomain.Spec {
 	t.Helper()
 	if tm.aliceRole == "" {
 		tm.aliceRole = aliceRole
+	}
+	if tm.name == "" {
+		tm.name = "fraud-ml"
 	}
 	if tm.sharing == "" {
 		tm.sharing = types.SharingTypeShared
@@ -91,7 +95,7 @@ func (tm team) spec(t testing.TB) *smdomain.Spec {
 	if tm.prune {
 		opts = append(opts, smdomain.WithPrune())
 	}
-	return mustSpec(t, "fraud-ml", opts...)
+	return mustSpec(t, tm.name, opts...)
 }
 
 func memberActions(rs []smdomain.MemberResult) map[string]smdomain.Action {
