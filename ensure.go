@@ -53,6 +53,31 @@ const maxWriteAttempts = 4
 //
 // Before a create or update, every IAM role in the spec is checked against
 // the caller's account (see WithSTS and WithCrossAccountRoles).
+//
+// Members. When the spec declares user profiles and spaces (WithUserProfiles,
+// WithSpaces, or the "UserProfiles" and "Spaces" of LoadSpecJSON), Ensure
+// first plans everything, domain and members, and refuses with
+// *ReplacementRequiredError, writing nothing at all, when any change needs
+// a new domain or a new member (a member's name, SSO pair, space owner,
+// sharing type or AppType). A space whose owner is neither declared nor in
+// the domain is a *ValidationError before any write. Then it converges the
+// domain, then the user profiles, then the spaces (so a space's owner
+// exists first), then with WithPrune the offboardings, each group at most
+// WithConcurrency members at a time. Each member goes through the same
+// engine as the domain: CreateUserProfile or CreateSpace with everything it
+// sets; one UpdateUserProfile or UpdateSpace carrying only the changed
+// fields (never AppType, which the service refuses to update); tags through
+// AddTags and DeleteTags on the member's ARN; a wait until it is InService;
+// the same recovery from unknown outcomes, so a lost response never makes
+// a second member. A member that already matches costs its Describe call
+// (and its ListTags when its tags are managed) and nothing more.
+//
+// The Result's Members say what happened to each member, in the plan's
+// order. When a member fails, Ensure goes on with the members already
+// started, starts no others, and returns the Result of what it did
+// together with an error that joins each failed member's error (each
+// names its member; the SDK's and this package's typed errors stay
+// reachable with errors.As).
 func (c *Client) Ensure(ctx context.Context, spec *Spec) (*Result, error) {
 	if err := checkSpec(spec); err != nil {
 		return nil, err

@@ -453,3 +453,56 @@ func TestEnsureMemberTagsAuthoritative(t *testing.T) {
 		t.Errorf("tags (-want +got):\n%s", diff)
 	}
 }
+
+func TestEnsureMemberStatuses(t *testing.T) {
+	t.Run("Failed is a StatusError naming the member", func(t *testing.T) {
+		e := newEnv(t)
+		id := mustEnsure(t, e.client, team{}.spec(t)).Domain.ID
+		if err := e.srv.SetUserProfileStatus(id, "bob", "Failed", "role not assumable"); err != nil {
+			t.Fatal(err)
+		}
+		e.srv.ResetCalls()
+		res, err := e.client.Ensure(context.Background(), team{}.spec(t))
+		var se *smdomain.StatusError
+		if !errors.As(err, &se) {
+			t.Fatalf("Ensure: %v, want *StatusError", err)
+		}
+		want := smdomain.StatusError{DomainID: id, Kind: "user profile", Name: "bob", Status: "Failed", FailureReason: "role not assumable"}
+		if diff := cmp.Diff(want, *se); diff != "" {
+			t.Errorf("StatusError (-want +got):\n%s", diff)
+		}
+		if res == nil || memberActions(res.Members)["user profile alice"] != smdomain.ActionUnchanged {
+			t.Errorf("the Result must still report alice: %+v", res)
+		}
+		if w := e.memberWrites(); len(w) != 0 {
+			t.Errorf("wrote %v", w)
+		}
+	})
+	t.Run("Update_Failed is updated again", func(t *testing.T) {
+		e := newEnv(t)
+		id := mustEnsure(t, e.client, team{}.spec(t)).Domain.ID
+		if err := e.srv.SetUserProfileStatus(id, "alice", "Update_Failed", "throttled"); err != nil {
+			t.Fatal(err)
+		}
+		e.srv.ResetCalls()
+		res := mustEnsure(t, e.client, team{aliceRole: bobRole}.spec(t))
+		if got := memberActions(res.Members)["user profile alice"]; got != smdomain.ActionUpdated {
+			t.Errorf("alice: %q, want updated", got)
+		}
+		if diff := cmp.Diff([]string{"UpdateUserProfile"}, e.memberWrites()); diff != "" {
+			t.Errorf("writes (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("Update_Failed with nothing to change is a StatusError", func(t *testing.T) {
+		e := newEnv(t)
+		id := mustEnsure(t, e.client, team{}.spec(t)).Domain.ID
+		if err := e.srv.SetSpaceStatus(id, "fraud-detection", "Update_Failed", "bad image"); err != nil {
+			t.Fatal(err)
+		}
+		_, err := e.client.Ensure(context.Background(), team{}.spec(t))
+		var se *smdomain.StatusError
+		if !errors.As(err, &se) || se.Kind != "space" || se.Name != "fraud-detection" || se.FailureReason != "bad image" {
+			t.Fatalf("Ensure: %v, want the space's *StatusError", err)
+		}
+	})
+}
