@@ -87,15 +87,22 @@ func (e FieldError) Error() string {
 // Problems, not by comparing Error's text.
 type ValidationError struct {
 	Problems []FieldError
+	// Kind is what was checked: "" for a domain spec (members' problems
+	// included), KindUserProfile or KindSpace for a member spec on its own.
+	Kind MemberKind
 }
 
 // Error lists every problem, one a line when there are several.
 func (e *ValidationError) Error() string {
+	what := "domain"
+	if e.Kind != "" {
+		what = string(e.Kind)
+	}
 	if len(e.Problems) == 1 {
-		return "invalid domain spec: " + e.Problems[0].Error()
+		return "invalid " + what + " spec: " + e.Problems[0].Error()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "invalid domain spec: %d problems:", len(e.Problems))
+	fmt.Fprintf(&b, "invalid %s spec: %d problems:", what, len(e.Problems))
 	for _, p := range e.Problems {
 		b.WriteString("\n  - ")
 		b.WriteString(p.Error())

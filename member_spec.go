@@ -113,3 +113,13 @@ func ssoProblems(auth types.AuthMode, hasSSO bool, field string) []FieldError {
 	}
 	return nil
 }
+
+// memberKindOf is the Kind of a member's *ValidationError: the member's
+// when it is checked on its own (no prefix), the domain's ("") when its
+// problems are part of a domain spec's.
+func memberKindOf(prefix string, k MemberKind) MemberKind {
+	if prefix != "" {
+		return ""
+	}
+	return k
+}

@@ -117,7 +117,7 @@ func newSpaceSpec(in *sagemaker.CreateSpaceInput, prefix string) (*SpaceSpec, er
 		}
 	}
 	if len(problems) > 0 {
-		return nil, &ValidationError{Problems: problems}
+		return nil, &ValidationError{Problems: problems, Kind: memberKindOf(prefix, KindSpace)}
 	}
 	tags := tagMap(in.Tags)
 	in.Tags = nil
