@@ -124,9 +124,11 @@ func (e *ValidationError) Has(field string, rule Rule) bool {
 	return false
 }
 
-// ReplacementRequiredError is returned by Ensure when the spec differs from
-// the live domain in fields that UpdateDomain cannot change. Replacing a
-// domain deletes its users' home directories, so smdomain never does it
+// ReplacementRequiredError is returned by Ensure (and EnsureMember) when
+// the spec differs from the live domain, or one of its user profiles or
+// spaces, in fields that UpdateDomain, UpdateUserProfile or UpdateSpace
+// cannot change. Replacing a domain deletes its users' home directories,
+// and replacing a user profile the user's, so smdomain never does it
 // implicitly: nothing was written.
 type ReplacementRequiredError struct {
 	DomainID string
@@ -140,8 +142,14 @@ func (e *ReplacementRequiredError) Error() string {
 	for i, c := range e.Changes {
 		paths[i] = c.Path
 	}
-	return fmt.Sprintf("domain %s: cannot change %s in place; a new domain would be needed (nothing was changed)",
-		e.DomainID, strings.Join(paths, ", "))
+	what := "a new user profile or space"
+	for _, p := range paths {
+		if !strings.HasPrefix(p, "UserProfiles.") && !strings.HasPrefix(p, "Spaces.") {
+			what = "a new domain"
+		}
+	}
+	return fmt.Sprintf("domain %s: cannot change %s in place; %s would be needed (nothing was changed)",
+		e.DomainID, strings.Join(paths, ", "), what)
 }
 
 // StatusError reports a domain, user profile or space in a status that

@@ -1,9 +1,6 @@
 package smdomain
 
 import (
-	"context"
-	"time"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 )
@@ -13,7 +10,7 @@ import (
 // create-only; and although SpaceSettings has AppType, the service
 // refuses to change it ("Updating AppType for Space is not supported"),
 // so a change to it forces replacement and it is never sent on update.
-var spaceKind = &memberKind{
+var spaceKind = defineMember(memberKind{
 	kind: &kind{
 		noun:     string(KindSpace),
 		update:   "UpdateSpaceRequest",
@@ -24,20 +21,7 @@ var spaceKind = &memberKind{
 	plural:     "Spaces",
 	nameMember: "SpaceName",
 	arnMember:  "SpaceArn",
-	create: func(ctx context.Context, api API, doc map[string]any) error {
-		return decodeAndSend(ctx, doc, api.CreateSpace)
-	},
-	update: func(ctx context.Context, api API, doc map[string]any) error {
-		return decodeAndSend(ctx, doc, api.UpdateSpace)
-	},
-	describe: func(ctx context.Context, api API, domainID, name string) (any, error) {
-		return describeMember(api.DescribeSpace(ctx, spaceInput(domainID, name)))
-	},
-	wait: func(ctx context.Context, c *Client, k *memberKind, domainID, name string, deleted bool, left time.Duration) (any, error) {
-		return waitMember(ctx, c, k, domainID, name, deleted, left, c.api.DescribeSpace, spaceInput(domainID, name))
-	},
-}
-
-func spaceInput(domainID, name string) *sagemaker.DescribeSpaceInput {
-	return &sagemaker.DescribeSpaceInput{DomainId: aws.String(domainID), SpaceName: aws.String(name)}
-}
+}, API.CreateSpace, API.UpdateSpace, API.DescribeSpace,
+	func(domainID, name string) *sagemaker.DescribeSpaceInput {
+		return &sagemaker.DescribeSpaceInput{DomainId: aws.String(domainID), SpaceName: aws.String(name)}
+	})

@@ -39,7 +39,7 @@ type memberKind struct {
 	// exist.
 	describe func(ctx context.Context, api API, domainID, name string) (any, error)
 	// wait polls the member until it is InService, or gone when deleted.
-	wait func(ctx context.Context, c *Client, k *memberKind, domainID, name string, deleted bool, left time.Duration) (any, error)
+	wait func(ctx context.Context, c *Client, domainID, name string, deleted bool, left time.Duration) (any, error)
 }
 
 // memberResource is one user profile or space of a spec as the engine
@@ -104,33 +104,55 @@ func (r *memberResource) update(ctx context.Context, live *state, doc map[string
 }
 
 func (r *memberResource) wait(ctx context.Context, deleted bool, left time.Duration) (*state, error) {
-	out, err := r.k.wait(ctx, r.c, r.k, r.domainID, r.name, deleted, left)
+	out, err := r.k.wait(ctx, r.c, r.domainID, r.name, deleted, left)
 	if err != nil || out == nil {
 		return nil, err
 	}
 	return r.k.state(out), nil
 }
 
+// sdkCall is an API method as a method expression (API.CreateSpace).
+type sdkCall[In, Out any] func(API, context.Context, *In, ...func(*sagemaker.Options)) (Out, error)
+
+// defineMember completes a member kind with its typed calls: Create and
+// Update decode the engine's JSON-form documents into the SDK's inputs
+// and send them once; Describe maps ResourceNotFound to no description;
+// waits poll Describe with the Client's schedule.
+func defineMember[C, CO, U, UO, DI, DO any](k memberKind, create sdkCall[C, CO], update sdkCall[U, UO],
+	describe sdkCall[DI, *DO], input func(domainID, name string) *DI) *memberKind {
+	k.create = func(ctx context.Context, api API, doc map[string]any) error {
+		return decodeAndSend(ctx, api, doc, create)
+	}
+	k.update = func(ctx context.Context, api API, doc map[string]any) error {
+		return decodeAndSend(ctx, api, doc, update)
+	}
+	k.describe = func(ctx context.Context, api API, domainID, name string) (any, error) {
+		out, err := describe(api, ctx, input(domainID, name))
+		if notFound(err) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	k.wait = func(ctx context.Context, c *Client, domainID, name string, deleted bool, left time.Duration) (any, error) {
+		call := func(ctx context.Context, in *DI, o ...func(*sagemaker.Options)) (*DO, error) {
+			return describe(c.api, ctx, in, o...)
+		}
+		return waitMember(ctx, c, &k, domainID, name, deleted, left, call, input(domainID, name))
+	}
+	return &k
+}
+
 // decodeAndSend decodes doc into a fresh In and sends it once with call.
-func decodeAndSend[In, Out any](ctx context.Context, doc map[string]any, call func(context.Context, *In, ...func(*sagemaker.Options)) (Out, error)) error {
+func decodeAndSend[In, Out any](ctx context.Context, api API, doc map[string]any, call sdkCall[In, Out]) error {
 	in := new(In)
 	if err := wire.Decode(doc, in); err != nil {
 		return err
 	}
-	_, err := call(ctx, in, writeOnce)
+	_, err := call(api, ctx, in, writeOnce)
 	return err
-}
-
-// describeMember calls a member's Describe, mapping ResourceNotFound to a
-// nil description.
-func describeMember[Out any](out *Out, err error) (any, error) {
-	if notFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // waitMember polls a member's Describe call with the Client's wait

@@ -2,7 +2,7 @@ package smdomain
 
 import (
 	"fmt"
-	"maps"
+	"reflect"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
@@ -55,8 +55,32 @@ func (k *memberKind) key(name string) string {
 	return name
 }
 
-// cloneTags copies a member's tags, keeping nil (unmanaged) as nil.
-func cloneTags(tags map[string]string) map[string]string { return maps.Clone(tags) }
+// memberSpec is what the two member specs hold: the Create input without
+// DomainId and Tags, never shared outside, and the managed tags (nil:
+// tags are not managed).
+type memberSpec[In any] struct {
+	input *In
+	tags  map[string]string
+}
+
+func (s *memberSpec[In]) memberDoc() map[string]any     { return encodeMap(s.input) }
+func (s *memberSpec[In]) memberTags() map[string]string { return s.tags }
+
+// request returns a fresh copy of the Create input with the tags as its
+// Tags, sorted by key (nil when they are not managed).
+func (s *memberSpec[In]) request() *In {
+	in := wire.Clone(s.input)
+	reflect.ValueOf(in).Elem().FieldByName("Tags").Set(reflect.ValueOf(sortedTags(s.tags)))
+	return in
+}
+
+// takeTags moves the Tags of a validated input into the spec's map.
+func takeTags[In any](in *In) memberSpec[In] {
+	f := reflect.ValueOf(in).Elem().FieldByName("Tags")
+	tags := tagMap(f.Interface().([]types.Tag))
+	f.SetZero()
+	return memberSpec[In]{input: in, tags: tags}
+}
 
 // membersProblems checks the members a domain spec declares against each
 // other and against the domain's auth mode: no nil member, names unique

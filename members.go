@@ -446,7 +446,7 @@ func (c *Client) resolve(ctx context.Context, d DomainRef) (*sagemaker.DescribeD
 // written: the SSO pair against its AuthMode, a space's owner against its
 // user profiles.
 func (c *Client) memberContext(ctx context.Context, domain *sagemaker.DescribeDomainOutput, m Member) error {
-	if m == nil || m.memberDoc() == nil {
+	if !validMember(m) {
 		return &ValidationError{Problems: []FieldError{{Rule: RuleRequired,
 			Detail: "the member must be built by NewUserProfileSpec or NewSpaceSpec"}}}
 	}
@@ -469,6 +469,17 @@ func (c *Client) memberContext(ctx context.Context, domain *sagemaker.DescribeDo
 		}
 	}
 	return nil
+}
+
+// validMember reports whether m was built by a constructor.
+func validMember(m Member) bool {
+	switch m := m.(type) {
+	case *UserProfileSpec:
+		return m != nil && m.input != nil
+	case *SpaceSpec:
+		return m != nil && m.input != nil
+	}
+	return false
 }
 
 // PlanMember reports what EnsureMember would do for one user profile or
@@ -515,7 +526,7 @@ func (c *Client) EnsureMember(ctx context.Context, domain DomainRef, m Member) (
 		return nil, err
 	}
 	if s.plan.action == PlanReplaceRequired {
-		return nil, &ReplacementRequiredError{DomainID: id, Changes: s.memberPlan().Changes}
+		return nil, &ReplacementRequiredError{DomainID: id, Changes: replacements(s.memberPlan().Changes)}
 	}
 	mr, err := c.carryOut(ctx, id, s, deadline)
 	if err != nil {

@@ -506,3 +506,56 @@ func TestEnsureMemberStatuses(t *testing.T) {
 		}
 	})
 }
+
+func TestMemberCallsRefuseBadInput(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	mustEnsure(t, e.client, team{}.spec(t))
+	e.srv.ResetCalls()
+	ref := smdomain.ByName("fraud-ml")
+	var ve *smdomain.ValidationError
+	for name, m := range map[string]smdomain.Member{"nil": nil, "nil profile": (*smdomain.UserProfileSpec)(nil),
+		"zero space": &smdomain.SpaceSpec{}} {
+		if _, err := e.client.EnsureMember(ctx, ref, m); !errors.As(err, &ve) {
+			t.Errorf("EnsureMember(%s): %v, want *ValidationError", name, err)
+		}
+	}
+	sso := mustProfile(t, "carol", smdomain.WithSSOUser("UserName", "carol@example.com"))
+	if _, err := e.client.EnsureMember(ctx, ref, sso); !errors.As(err, &ve) || !ve.Has("UserProfiles[carol].SingleSignOnUserValue", smdomain.RuleConflict) {
+		t.Errorf("EnsureMember(SSO user in an IAM domain): %v", err)
+	}
+	orphan := mustSpace(t, "orphan", smdomain.WithSpaceOwner("nobody"))
+	if _, err := e.client.EnsureMember(ctx, ref, orphan); !errors.As(err, &ve) {
+		t.Errorf("EnsureMember(space of an unknown owner): %v", err)
+	}
+	if _, err := e.client.RemoveMember(ctx, ref, "app", "x"); !errors.As(err, &ve) {
+		t.Errorf("RemoveMember(kind app): %v", err)
+	}
+	if _, err := e.client.EnsureMember(ctx, smdomain.ByName("no-such-domain"), mustProfile(t, "x")); !errors.Is(err, smdomain.ErrNotFound) {
+		t.Errorf("EnsureMember in a missing domain: %v, want ErrNotFound", err)
+	}
+	if w := e.memberWrites(); len(w) != 0 {
+		t.Errorf("wrote %v", w)
+	}
+	res, err := e.client.RemoveMember(ctx, ref, smdomain.KindUserProfile, "nobody")
+	if err != nil || res.Action != smdomain.ActionUnchanged {
+		t.Errorf("RemoveMember of a missing profile: %+v, %v; want unchanged", res, err)
+	}
+}
+
+func TestEnsureMemberRefusesReplacement(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	id := mustEnsure(t, e.client, team{}.spec(t)).Domain.ID
+	e.srv.ResetCalls()
+	shared := mustSpace(t, "alice-scratch", smdomain.WithSpaceSharing(types.SharingTypeShared), smdomain.WithSpaceOwner("alice"),
+		smdomain.WithSpaceSettings(&types.SpaceSettings{AppType: types.AppTypeCodeEditor}))
+	_, err := e.client.EnsureMember(ctx, smdomain.ByID(id), shared)
+	var rr *smdomain.ReplacementRequiredError
+	if !errors.As(err, &rr) || len(rr.Changes) != 1 || rr.Changes[0].Path != "Spaces.alice-scratch.SpaceSharingSettings.SharingType" {
+		t.Fatalf("EnsureMember: %v, want replacement of the sharing type", err)
+	}
+	if w := e.memberWrites(); len(w) != 0 {
+		t.Errorf("wrote %v", w)
+	}
+}

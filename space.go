@@ -1,6 +1,8 @@
 package smdomain
 
 import (
+	"maps"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
@@ -21,8 +23,7 @@ import (
 // sharing type and SpaceSettings.AppType are create-only, and a change to
 // them is refused with *ReplacementRequiredError.
 type SpaceSpec struct {
-	input *sagemaker.CreateSpaceInput // DomainId and Tags unset; never shared outside
-	tags  map[string]string           // nil: tags are not managed
+	memberSpec[sagemaker.CreateSpaceInput]
 }
 
 // SpaceOption sets one part of a space spec; pass options to NewSpaceSpec.
@@ -119,9 +120,7 @@ func newSpaceSpec(in *sagemaker.CreateSpaceInput, prefix string) (*SpaceSpec, er
 	if len(problems) > 0 {
 		return nil, &ValidationError{Problems: problems, Kind: memberKindOf(prefix, KindSpace)}
 	}
-	tags := tagMap(in.Tags)
-	in.Tags = nil
-	return &SpaceSpec{input: in, tags: tags}, nil
+	return &SpaceSpec{takeTags(in)}, nil
 }
 
 // private reports whether a space is declared private.
@@ -154,7 +153,7 @@ func (s *SpaceSpec) Tags() map[string]string {
 	if s == nil {
 		return nil
 	}
-	return cloneTags(s.tags)
+	return maps.Clone(s.tags)
 }
 
 // CreateSpaceInput returns the CreateSpace request the spec describes,
@@ -164,9 +163,7 @@ func (s *SpaceSpec) CreateSpaceInput() *sagemaker.CreateSpaceInput {
 	if s == nil || s.input == nil {
 		return &sagemaker.CreateSpaceInput{}
 	}
-	in := wire.Clone(s.input)
-	in.Tags = sortedTags(s.tags)
-	return in
+	return s.request()
 }
 
 // MarshalJSON writes the spec as `aws sagemaker create-space
@@ -177,6 +174,4 @@ func (s *SpaceSpec) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(s.CreateSpaceInput())
 }
 
-func (s *SpaceSpec) memberKind() *memberKind       { return spaceKind }
-func (s *SpaceSpec) memberDoc() map[string]any     { return encodeMap(s.input) }
-func (s *SpaceSpec) memberTags() map[string]string { return s.tags }
+func (s *SpaceSpec) memberKind() *memberKind { return spaceKind }

@@ -105,31 +105,9 @@ func loadMembers(doc map[string]any) ([]Option, []FieldError) {
 	var opts []Option
 	var problems []FieldError
 	var profiles []*UserProfileSpec
-	problems = append(problems, loadArray(doc, userProfileKind, func(elem map[string]any, prefix string) []FieldError {
-		in, ps := loadInput[sagemaker.CreateUserProfileInput]("CreateUserProfile", elem, prefix, nil)
-		if len(ps) > 0 {
-			return ps
-		}
-		spec, err := newUserProfileSpec(in, prefix)
-		if err != nil {
-			return validationProblems(err)
-		}
-		profiles = append(profiles, spec)
-		return nil
-	})...)
 	var spaces []*SpaceSpec
-	problems = append(problems, loadArray(doc, spaceKind, func(elem map[string]any, prefix string) []FieldError {
-		in, ps := loadInput[sagemaker.CreateSpaceInput]("CreateSpace", elem, prefix, nil)
-		if len(ps) > 0 {
-			return ps
-		}
-		spec, err := newSpaceSpec(in, prefix)
-		if err != nil {
-			return validationProblems(err)
-		}
-		spaces = append(spaces, spec)
-		return nil
-	})...)
+	problems = append(problems, loadArray(doc, userProfileKind, loadMember("CreateUserProfile", newUserProfileSpec, &profiles))...)
+	problems = append(problems, loadArray(doc, spaceKind, loadMember("CreateSpace", newSpaceSpec, &spaces))...)
 	if profiles != nil {
 		opts = append(opts, WithUserProfiles(profiles...))
 	}
@@ -175,6 +153,23 @@ func loadArray(doc map[string]any, k *memberKind, load func(elem map[string]any,
 		problems = append(problems, load(elem, prefix)...)
 	}
 	return problems
+}
+
+// loadMember is loadArray's callback for one kind of member: it decodes
+// an element as op's input, builds the member spec and keeps it.
+func loadMember[T, S any](op string, build func(*T, string) (S, error), keep *[]S) func(map[string]any, string) []FieldError {
+	return func(elem map[string]any, prefix string) []FieldError {
+		in, problems := loadInput[T](op, elem, prefix, nil)
+		if len(problems) > 0 {
+			return problems
+		}
+		spec, err := build(in, prefix)
+		if err != nil {
+			return validationProblems(err)
+		}
+		*keep = append(*keep, spec)
+		return nil
+	}
 }
 
 // validationProblems returns the problems of a *ValidationError.

@@ -1,6 +1,8 @@
 package smdomain
 
 import (
+	"maps"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 
@@ -20,8 +22,7 @@ import (
 // is refused with *ReplacementRequiredError (deleting a profile deletes
 // the user's access to their home directory).
 type UserProfileSpec struct {
-	input *sagemaker.CreateUserProfileInput // DomainId and Tags unset; never shared outside
-	tags  map[string]string                 // nil: tags are not managed
+	memberSpec[sagemaker.CreateUserProfileInput]
 }
 
 // UserProfileOption sets one part of a user profile spec; pass options to
@@ -79,9 +80,7 @@ func newUserProfileSpec(in *sagemaker.CreateUserProfileInput, prefix string) (*U
 	if problems := memberProblems("CreateUserProfile", in, in.Tags, prefix); len(problems) > 0 {
 		return nil, &ValidationError{Problems: problems, Kind: memberKindOf(prefix, KindUserProfile)}
 	}
-	tags := tagMap(in.Tags)
-	in.Tags = nil
-	return &UserProfileSpec{input: in, tags: tags}, nil
+	return &UserProfileSpec{takeTags(in)}, nil
 }
 
 // Kind returns KindUserProfile.
@@ -100,7 +99,7 @@ func (s *UserProfileSpec) Tags() map[string]string {
 	if s == nil {
 		return nil
 	}
-	return cloneTags(s.tags)
+	return maps.Clone(s.tags)
 }
 
 // CreateUserProfileInput returns the CreateUserProfile request the spec
@@ -110,9 +109,7 @@ func (s *UserProfileSpec) CreateUserProfileInput() *sagemaker.CreateUserProfileI
 	if s == nil || s.input == nil {
 		return &sagemaker.CreateUserProfileInput{}
 	}
-	in := wire.Clone(s.input)
-	in.Tags = sortedTags(s.tags)
-	return in
+	return s.request()
 }
 
 // MarshalJSON writes the spec as `aws sagemaker create-user-profile
@@ -123,6 +120,4 @@ func (s *UserProfileSpec) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(s.CreateUserProfileInput())
 }
 
-func (s *UserProfileSpec) memberKind() *memberKind       { return userProfileKind }
-func (s *UserProfileSpec) memberDoc() map[string]any     { return encodeMap(s.input) }
-func (s *UserProfileSpec) memberTags() map[string]string { return s.tags }
+func (s *UserProfileSpec) memberKind() *memberKind { return userProfileKind }
