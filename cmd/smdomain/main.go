@@ -16,7 +16,14 @@
 //	demo       run a domain's whole life against an in-process emulator (no AWS account)
 //
 // Run "smdomain <command> --help" for a command's flags. Exit status is 0
-// on success, 1 when the command fails and 2 on a usage error.
+// on success, 1 when the command fails and 2 on a usage error; a command
+// stopped by SIGINT or SIGTERM says in one line where it left the domain
+// and exits 130 or 143 (the emulator stops cleanly, with 0). Every request
+// has connect and read timeouts (--cli-connect-timeout, --cli-read-timeout)
+// and every command that talks to AWS an overall deadline (--timeout);
+// plain http is refused,
+// before connecting, to any host that is not loopback, wherever the
+// endpoint comes from (--allow-insecure-endpoint allows it).
 package main
 
 import (
@@ -24,8 +31,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 )
 
 // Exit statuses.
@@ -56,7 +61,7 @@ func commands() []command {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyStop(context.Background())
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
