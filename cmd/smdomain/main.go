@@ -14,6 +14,7 @@
 //	audit      list a spec's or a live domain's risky settings (exit 0: none at --fail-on, 2: some, 1: error)
 //	emulator   serve an in-process SageMaker and STS on a loopback address
 //	demo       run a domain's whole life against an in-process emulator (no AWS account)
+//	version    print smdomain's version and the Go version it was built with (also --version)
 //
 // Run "smdomain <command> --help" for a command's flags. Exit status is 0
 // on success, 1 when the command fails and 2 on a usage error; a command
@@ -57,6 +58,7 @@ func commands() []command {
 		{name: "audit", summary: "list a spec's or a live domain's risky settings (exit 0: none at --fail-on, 2: some, 1: error)", run: runAudit},
 		{name: "emulator", summary: "serve an in-process SageMaker and STS on a loopback address", run: runEmulator},
 		{name: "demo", summary: "run a domain's whole life against an in-process emulator (no AWS account)", run: runDemo},
+		{name: "version", summary: "print smdomain's version and the Go version it was built with (also --version)", run: runVersion},
 	}
 }
 
@@ -77,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return exitOK
+	case "-version", "--version":
+		return runVersion(ctx, args[1:], stdout, stderr)
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
