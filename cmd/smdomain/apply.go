@@ -19,6 +19,7 @@ func applyUsage(w io.Writer) {
 	fmt.Fprintln(w, "-f - reads standard input.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Exit status: 0 when the domain matches the file, 1 on any error, 2 on a bad flag.")
+	stopUsage(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
@@ -52,28 +53,29 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		printError(stderr, prog+": "+displayName(file), err)
 		return exitFail
 	}
+	ctx, cancel := aws.withDeadline(ctx, cl.maxWait)
+	defer cancel()
+	p := newProgress(prog)
 	cfg, err := aws.load(ctx)
 	if err != nil {
-		printError(stderr, prog, err)
-		return exitFail
+		return p.fail(ctx, stderr, err)
 	}
-	client := smdomain.NewFromConfig(cfg, append(cl.options(), progressTo(stderr, prog+": ", 0))...)
-	return applySpec(ctx, client, spec, stdout, stderr)
+	client := smdomain.NewFromConfig(cfg, append(cl.options(), p.waitOption(stderr, prog+": ", 0))...)
+	return applySpec(ctx, client, spec, p, stdout, stderr)
 }
 
 // applySpec prints the plan, ensures spec and prints the result.
-func applySpec(ctx context.Context, client *smdomain.Client, spec *smdomain.Spec, stdout, stderr io.Writer) int {
-	const prog = "smdomain apply"
+func applySpec(ctx context.Context, client *smdomain.Client, spec *smdomain.Spec, p *progress, stdout, stderr io.Writer) int {
+	p.begin(false, "planning domain %q", spec.Name())
 	plan, err := client.Plan(ctx, spec)
 	if err != nil {
-		printError(stderr, prog, err)
-		return exitFail
+		return p.fail(ctx, stderr, err)
 	}
 	fmt.Fprint(stdout, plan)
+	p.begin(true, "applying domain %q", spec.Name())
 	res, err := client.Ensure(ctx, spec)
 	if err != nil {
-		printError(stderr, prog, err)
-		return exitFail
+		return p.fail(ctx, stderr, err)
 	}
 	d := res.Domain
 	fmt.Fprintf(stdout, "domain %q %s: %s, %s\n", d.Name, res.Action, d.ID, d.Status)

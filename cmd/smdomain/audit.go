@@ -26,6 +26,7 @@ func auditUsage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Exit status: 0 no findings at or above --fail-on, 2 some, 1 on any error,")
 	fmt.Fprintln(w, "including a bad flag.")
+	stopUsage(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
@@ -68,15 +69,17 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		findings = spec.Audit()
 	case file == "" && len(pos) == 1:
+		ctx, cancel := aws.withDeadline(ctx, 0)
+		defer cancel()
+		p := newProgress(prog)
+		p.begin(false, "auditing domain %q", pos[0])
 		cfg, err := aws.load(ctx)
 		if err != nil {
-			printError(stderr, prog, err)
-			return exitFail
+			return p.fail(ctx, stderr, err)
 		}
 		findings, err = smdomain.NewFromConfig(cfg).AuditDomain(ctx, pos[0])
 		if err != nil {
-			printError(stderr, prog, err)
-			return exitFail
+			return p.fail(ctx, stderr, err)
 		}
 	default:
 		fmt.Fprintf(stderr, "%s: want -f domain.json or one domain name, not both or neither\n", prog)

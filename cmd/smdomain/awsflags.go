@@ -6,14 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/finegrained/smdomain"
@@ -23,27 +22,53 @@ import (
 // the aws CLI names them. What they leave unset comes from the standard
 // AWS_* environment and shared config files, as for the aws CLI.
 type awsFlags struct {
-	region        string
-	profile       string
-	endpointURL   string
-	allowInsecure bool
+	region         string
+	profile        string
+	endpointURL    string
+	allowInsecure  bool
+	connectTimeout seconds
+	readTimeout    seconds
+	timeout        optionalDuration
 }
+
+// defaultTimeout is --timeout's default, on top of --max-wait for the
+// commands that wait.
+const defaultTimeout = 15 * time.Minute
 
 func (f *awsFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.region, "region", "", "AWS region (default: AWS_REGION or the profile's region)")
 	fs.StringVar(&f.profile, "profile", "", "shared config profile (default: AWS_PROFILE or \"default\")")
 	fs.StringVar(&f.endpointURL, "endpoint-url", "", "send SageMaker and STS requests to this URL, e.g. an smdomain emulator")
-	fs.BoolVar(&f.allowInsecure, "allow-insecure-endpoint", false, "allow a plain-http endpoint that is not loopback (credentials travel in clear)")
+	fs.BoolVar(&f.allowInsecure, "allow-insecure-endpoint", false, "allow plain http to a host that is not loopback, from any source of endpoints (credentials travel in clear)")
+	f.connectTimeout, f.readTimeout = seconds(defaultHTTPTimeout), seconds(defaultHTTPTimeout)
+	fs.Var(&f.connectTimeout, "cli-connect-timeout", "`seconds` to wait for each connection to an endpoint; 0: no limit")
+	fs.Var(&f.readTimeout, "cli-read-timeout", "`seconds` a connection may go without sending data; 0: no limit")
+	fs.Var(&f.timeout, "timeout", "give up on the whole command after this `duration`, e.g. 90m, as a signal would, but with status 1; "+
+		"0: no limit (default "+defaultTimeout.String()+", plus --max-wait for apply and delete)")
 }
 
-// endpointEnv are the environment variables that can point the SDK at
-// another endpoint; they are checked like --endpoint-url.
-var endpointEnv = []string{"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SAGEMAKER", "AWS_ENDPOINT_URL_STS"}
+// withDeadline returns ctx bounded by --timeout: its value if given, else
+// maxWait (the command's --max-wait; 0 for the commands that do not wait)
+// plus defaultTimeout. The deadline's cause is a *stopError.
+func (f *awsFlags) withDeadline(ctx context.Context, maxWait time.Duration) (context.Context, context.CancelFunc) {
+	d := f.timeout.d
+	if !f.timeout.set {
+		d = maxWait + defaultTimeout
+	}
+	if d == 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeoutCause(ctx, d, &stopError{timeout: d})
+}
 
-// load returns the aws.Config the flags and the environment describe.
-// It sends nothing: credentials are resolved on the first call.
+// load returns the aws.Config the flags and the environment describe, with
+// newHTTPClient's client for every client built from it and for the
+// credential providers. It sends nothing: credentials are resolved on the
+// first call.
 func (f *awsFlags) load(ctx context.Context) (aws.Config, error) {
-	var opts []func(*config.LoadOptions) error
+	opts := []func(*config.LoadOptions) error{
+		config.WithHTTPClient(newHTTPClient(time.Duration(f.connectTimeout), time.Duration(f.readTimeout), f.allowInsecure)),
+	}
 	if f.region != "" {
 		opts = append(opts, config.WithRegion(f.region))
 	}
@@ -56,22 +81,9 @@ func (f *awsFlags) load(ctx context.Context) (aws.Config, error) {
 		}
 		opts = append(opts, config.WithBaseEndpoint(f.endpointURL))
 	}
-	for _, name := range endpointEnv {
-		if v := os.Getenv(name); v != "" {
-			if err := checkEndpoint(name, v, f.allowInsecure); err != nil {
-				return aws.Config{}, err
-			}
-		}
-	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
-	}
-	if cfg.BaseEndpoint != nil && f.endpointURL == "" {
-		// endpoint_url from the shared config profile.
-		if err := checkEndpoint("the profile's endpoint_url", *cfg.BaseEndpoint, f.allowInsecure); err != nil {
-			return aws.Config{}, err
-		}
 	}
 	if cfg.Region == "" {
 		return aws.Config{}, errors.New("no AWS region: pass --region, set AWS_REGION, or set region in the profile")
@@ -79,26 +91,44 @@ func (f *awsFlags) load(ctx context.Context) (aws.Config, error) {
 	return cfg, nil
 }
 
-// checkEndpoint refuses an endpoint that is not http(s), and a plain-http
-// one on a host other than loopback unless allowed: SigV4 does not send the
-// secret key, but it does send the access key ID, the session token and
-// every request and response in clear.
+// checkEndpoint refuses, before anything is loaded, an endpoint that is
+// not an absolute http(s) URL, and one that checkPlainHTTP refuses unless
+// allowed. Endpoints from the environment and the shared config are held
+// to the same rule by the HTTP client, request by request.
 func checkEndpoint(source, raw string, allowInsecure bool) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("%s %q: not an absolute URL such as https://host or http://127.0.0.1:4599", source, raw)
 	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if allowInsecure || isLoopback(net.JoinHostPort(u.Hostname(), "0")) {
-			return nil
-		}
-		return fmt.Errorf("%s %q: plain http to a host that is not loopback would send credentials and data in clear; use https, or pass --allow-insecure-endpoint", source, raw)
-	default:
+	if u.Scheme != "https" && u.Scheme != "http" {
 		return fmt.Errorf("%s %q: scheme must be https or http", source, raw)
 	}
+	if err := checkPlainHTTP(u); err != nil && !allowInsecure {
+		return fmt.Errorf("%s: %w", source, err)
+	}
+	return nil
+}
+
+// optionalDuration is a duration flag that knows whether it was given.
+type optionalDuration struct {
+	d   time.Duration
+	set bool
+}
+
+func (o *optionalDuration) String() string {
+	if !o.set {
+		return ""
+	}
+	return o.d.String()
+}
+
+func (o *optionalDuration) Set(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return errors.New("want a duration such as 90m or 2h (0: no limit)")
+	}
+	o.d, o.set = d, true
+	return nil
 }
 
 // clientFlags are the Client options a command may expose.
@@ -132,33 +162,6 @@ func (f *clientFlags) options() []smdomain.ClientOption {
 		opts = append(opts, smdomain.WithOwner(f.owner))
 	}
 	return opts
-}
-
-// progressTo returns the wait option that reports polls on w after prefix,
-// as "waiting for d-abc: Pending, 14s elapsed": the first poll of a wait,
-// every change of status, and otherwise at most one line per every of
-// waiting (every poll when every is 0).
-func progressTo(w io.Writer, prefix string, every time.Duration) smdomain.ClientOption {
-	var (
-		mu          sync.Mutex
-		lastStatus  string
-		lastElapsed time.Duration
-	)
-	return smdomain.WithWaitOptions(func(o *smdomain.DomainInServiceWaiterOptions) {
-		o.Progress = func(p smdomain.WaitProgress) {
-			mu.Lock()
-			defer mu.Unlock()
-			status := p.Status
-			if status == "" {
-				status = "gone"
-			}
-			if p.Attempt > 1 && status == lastStatus && p.Elapsed-lastElapsed < every {
-				return
-			}
-			lastStatus, lastElapsed = status, p.Elapsed
-			fmt.Fprintf(w, "%swaiting for %s: %s, %s elapsed\n", prefix, p.DomainID, status, p.Elapsed.Round(time.Second))
-		}
-	})
 }
 
 // parseArgs parses args with fs, allowing flags after positional
@@ -240,6 +243,12 @@ func printError(w io.Writer, prefix string, err error) {
 		for _, p := range verr.Problems {
 			fmt.Fprintf(w, "  %s\n", p.Error())
 		}
+		return
+	}
+	var silent *awshttp.ResponseTimeoutError
+	if errors.As(err, &silent) {
+		fmt.Fprintf(w, "%s: %v\n", prefix, err)
+		fmt.Fprintf(w, "%s: the endpoint sent nothing for %v; raise --cli-read-timeout (0: no limit) if it is only slow\n", prefix, silent.TimeoutDur)
 		return
 	}
 	var rerr *smdomain.ReplacementRequiredError

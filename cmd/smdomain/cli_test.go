@@ -367,32 +367,11 @@ func TestCLIHelp(t *testing.T) {
 	}
 	got := c.runEnv(c.env, "", "--help")
 	want(t, "--help", got, 0, []string{"plan", "apply", "get", "delete", "emulator", "demo"}, nil)
-	for _, cmd := range []string{"plan", "apply", "get", "delete"} {
+	for _, cmd := range []string{"plan", "apply", "get", "delete", "audit"} {
 		got := c.runEnv(c.env, "", cmd, "--help")
-		want(t, cmd+" --help", got, 0, []string{"-region", "-profile", "-endpoint-url", "-allow-insecure-endpoint"}, nil)
+		want(t, cmd+" --help", got, 0, []string{"-region", "-profile", "-endpoint-url", "-allow-insecure-endpoint",
+			"-cli-connect-timeout seconds", "-cli-read-timeout seconds", "(default 60)", "-timeout duration", "exits 130 or 143"}, nil)
 	}
-}
-
-// Plain http to a host that is not loopback is refused before anything is
-// sent, whether it comes from the flag or the environment.
-func TestCLIInsecureEndpoint(t *testing.T) {
-	c := newCLI(t)
-	for _, tc := range []struct {
-		name string
-		env  []string
-		args []string
-	}{
-		{"flag", c.env, []string{"get", "ml", "--endpoint-url", "http://192.0.2.10:4599"}},
-		{"AWS_ENDPOINT_URL", append(slices.Clone(c.env), "AWS_ENDPOINT_URL=http://sagemaker.example.com"), []string{"get", "ml"}},
-		{"AWS_ENDPOINT_URL_SAGEMAKER", append(slices.Clone(c.env), "AWS_ENDPOINT_URL_SAGEMAKER=http://10.1.2.3"), []string{"delete", "ml"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := c.runEnv(tc.env, "", tc.args...)
-			want(t, tc.name, got, 1, nil, []string{"--allow-insecure-endpoint"})
-		})
-	}
-	got := c.runEnv(c.env, seedJSON, "plan", "-f", "-", "--endpoint-url", "ftp://127.0.0.1")
-	want(t, "ftp", got, 1, nil, []string{"scheme"})
 }
 
 func TestCheckEndpoint(t *testing.T) {

@@ -21,6 +21,7 @@ func deleteUsage(w io.Writer) {
 	fmt.Fprintln(w, "spaces, then its user profiles, then the domain.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Exit status: 0 when no domain has the name any more, 1 on any error, 2 on a bad flag.")
+	stopUsage(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
@@ -48,12 +49,14 @@ func runDelete(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "%s: want one domain name, got %d arguments\n", prog, len(pos))
 		return exitUsage
 	}
+	ctx, cancel := aws.withDeadline(ctx, cl.maxWait)
+	defer cancel()
+	p := newProgress(prog)
 	cfg, err := aws.load(ctx)
 	if err != nil {
-		printError(stderr, prog, err)
-		return exitFail
+		return p.fail(ctx, stderr, err)
 	}
-	client := smdomain.NewFromConfig(cfg, append(cl.options(), progressTo(stderr, prog+": ", 0))...)
+	client := smdomain.NewFromConfig(cfg, append(cl.options(), p.waitOption(stderr, prog+": ", 0))...)
 	var opts []smdomain.DeleteOption
 	if deleteEFS {
 		opts = append(opts, smdomain.WithDeleteHomeEFS())
@@ -61,17 +64,16 @@ func runDelete(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if cascade {
 		opts = append(opts, smdomain.WithCascade())
 	}
-	return deleteDomain(ctx, client, pos[0], opts, deleteEFS, stdout, stderr)
+	return deleteDomain(ctx, client, pos[0], opts, deleteEFS, p, stdout, stderr)
 }
 
 // deleteDomain deletes the domain called name and says what went with it
 // and what became of its home EFS volume.
-func deleteDomain(ctx context.Context, client *smdomain.Client, name string, opts []smdomain.DeleteOption, deleteEFS bool, stdout, stderr io.Writer) int {
-	const prog = "smdomain delete"
+func deleteDomain(ctx context.Context, client *smdomain.Client, name string, opts []smdomain.DeleteOption, deleteEFS bool, p *progress, stdout, stderr io.Writer) int {
+	p.begin(true, "deleting domain %q", name)
 	res, err := client.Delete(ctx, name, opts...)
 	if err != nil {
-		printError(stderr, prog, err)
-		return exitFail
+		return p.fail(ctx, stderr, err)
 	}
 	if res.Action != smdomain.ActionDeleted {
 		if res.Domain != nil {

@@ -24,6 +24,7 @@ func demoUsage(w io.Writer) {
 	fmt.Fprintln(w, "nothing outside this process; minutes of waiting take no real time.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Exit status: 0 when every step did what it should, 1 otherwise.")
+	stopUsage(w)
 }
 
 // The demo's domain: the seed program's, in the emulator's account.
@@ -48,6 +49,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if err := demo(ctx, stdout, stderr); err != nil {
+		if stop := stopped(ctx); stop != nil {
+			return stop.exitCode() // the step that stopped said so
+		}
 		fmt.Fprintf(stderr, "smdomain demo: %v\n", err)
 		return exitFail
 	}
@@ -64,7 +68,9 @@ func demo(ctx context.Context, stdout, stderr io.Writer) error {
 	defer srv.Close()
 	// In the demo, progress goes to standard output with the rest, so the
 	// whole story reads in order; apply and delete write it to standard error.
-	client := smdomain.NewFromConfig(srv.AWSConfig(), smdomain.WithClock(clock), progressTo(stdout, "  ", time.Minute))
+	p := newProgress("smdomain demo")
+	p.inProcess = true
+	client := smdomain.NewFromConfig(srv.AWSConfig(), smdomain.WithClock(clock), p.waitOption(stdout, "  ", time.Minute))
 
 	fmt.Fprintln(stdout, "smdomain demo: the life of a SageMaker domain, against an in-process emulator")
 	fmt.Fprintln(stdout, "on a fake clock (account "+smdomaintest.DefaultAccount+", "+smdomaintest.Region+"): no AWS account, no real waiting.")
@@ -85,17 +91,17 @@ func demo(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 
 	step(stdout, "2. $ smdomain plan -f domain.json")
-	if err := expect(planSpec(ctx, client, spec, "text", stdout, stderr), exitChanges, stdout); err != nil {
+	if err := expect(planSpec(ctx, client, spec, "text", p, stdout, stderr), exitChanges, stdout); err != nil {
 		return err
 	}
 
 	step(stdout, "3. $ smdomain apply -f domain.json")
-	if err := expect(applySpec(ctx, client, spec, stdout, stderr), exitOK, stdout); err != nil {
+	if err := expect(applySpec(ctx, client, spec, p, stdout, stderr), exitOK, stdout); err != nil {
 		return err
 	}
 
 	step(stdout, "4. $ smdomain plan -f domain.json   # again: the domain matches")
-	if err := expect(planSpec(ctx, client, spec, "text", stdout, stderr), exitOK, stdout); err != nil {
+	if err := expect(planSpec(ctx, client, spec, "text", p, stdout, stderr), exitOK, stdout); err != nil {
 		return err
 	}
 
@@ -113,13 +119,13 @@ func demo(ctx context.Context, stdout, stderr io.Writer) error {
 	step(stdout, "5. Edit domain.json: add security group "+demoSG2+`, and "AppNetworkAccessType": "VpcOnly"`)
 	fmt.Fprintln(stdout, "   (the apps' traffic stays in the VPC). Both change in place; the users keep their home directories.")
 	fmt.Fprintln(stdout, "$ smdomain plan -f domain.json")
-	if err := expect(planSpec(ctx, client, changed, "text", stdout, stderr), exitChanges, stdout); err != nil {
+	if err := expect(planSpec(ctx, client, changed, "text", p, stdout, stderr), exitChanges, stdout); err != nil {
 		return err
 	}
 
 	step(stdout, "6. $ smdomain apply -f domain.json   # one UpdateDomain carrying only the changed fields")
 	srv.ResetCalls()
-	if err := expect(applySpec(ctx, client, changed, stdout, stderr), exitOK, stdout); err != nil {
+	if err := expect(applySpec(ctx, client, changed, p, stdout, stderr), exitOK, stdout); err != nil {
 		return err
 	}
 	for _, c := range srv.Calls() {
@@ -129,12 +135,12 @@ func demo(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 
 	step(stdout, "7. $ smdomain get "+demoName)
-	if err := expect(getDomain(ctx, client, demoName, "text", stdout, stderr), exitOK, stdout); err != nil {
+	if err := expect(getDomain(ctx, client, demoName, "text", p, stdout, stderr), exitOK, stdout); err != nil {
 		return err
 	}
 
 	step(stdout, "8. $ smdomain delete "+demoName+"   # home EFS volume retained unless --delete-efs")
-	if err := expect(deleteDomain(ctx, client, demoName, nil, false, stdout, stderr), exitOK, stdout); err != nil {
+	if err := expect(deleteDomain(ctx, client, demoName, nil, false, p, stdout, stderr), exitOK, stdout); err != nil {
 		return err
 	}
 

@@ -74,14 +74,7 @@ func parseEmulatorFlags(args []string, stdout, stderr io.Writer) (emulatorConfig
 // interfaces. An empty host means every interface, which is not.
 func isLoopback(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return err == nil && loopbackHost(host)
 }
 
 // runEmulator is the emulator command.

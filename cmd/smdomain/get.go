@@ -22,6 +22,7 @@ func getUsage(w io.Writer) {
 	fmt.Fprintln(w, "scripts: smdomain get ml -o json | jq -r .Url")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Exit status: 0 found, 1 on any error (including no such domain), 2 on a bad flag.")
+	stopUsage(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
@@ -48,26 +49,26 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: -o %q: want text or json\n", prog, output)
 		return exitUsage
 	}
+	ctx, cancel := aws.withDeadline(ctx, 0)
+	defer cancel()
+	p := newProgress(prog)
 	cfg, err := aws.load(ctx)
 	if err != nil {
-		printError(stderr, prog, err)
-		return exitFail
+		return p.fail(ctx, stderr, err)
 	}
-	return getDomain(ctx, smdomain.NewFromConfig(cfg), pos[0], output, stdout, stderr)
+	return getDomain(ctx, smdomain.NewFromConfig(cfg), pos[0], output, p, stdout, stderr)
 }
 
 // getDomain prints the domain called name.
-func getDomain(ctx context.Context, client *smdomain.Client, name, output string, stdout, stderr io.Writer) int {
-	const prog = "smdomain get"
+func getDomain(ctx context.Context, client *smdomain.Client, name, output string, p *progress, stdout, stderr io.Writer) int {
+	p.begin(false, "reading domain %q", name)
 	d, err := client.Get(ctx, name)
 	if err != nil {
-		printError(stderr, prog, err)
-		return exitFail
+		return p.fail(ctx, stderr, err)
 	}
 	if output == "json" {
 		if err := writeDomainJSON(stdout, d); err != nil {
-			printError(stderr, prog, err)
-			return exitFail
+			return p.fail(ctx, stderr, err)
 		}
 		return exitOK
 	}

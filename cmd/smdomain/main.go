@@ -14,9 +14,17 @@
 //	audit      list a spec's or a live domain's risky settings (exit 0: none at --fail-on, 2: some, 1: error)
 //	emulator   serve an in-process SageMaker and STS on a loopback address
 //	demo       run a domain's whole life against an in-process emulator (no AWS account)
+//	version    print smdomain's version and the Go version it was built with (also --version)
 //
 // Run "smdomain <command> --help" for a command's flags. Exit status is 0
-// on success, 1 when the command fails and 2 on a usage error.
+// on success, 1 when the command fails and 2 on a usage error; a command
+// stopped by SIGINT or SIGTERM says in one line where it left the domain
+// and exits 130 or 143 (the emulator stops cleanly, with 0). Every request
+// has connect and read timeouts (--cli-connect-timeout, --cli-read-timeout)
+// and every command that talks to AWS an overall deadline (--timeout);
+// plain http is refused,
+// before connecting, to any host that is not loopback, wherever the
+// endpoint comes from (--allow-insecure-endpoint allows it).
 package main
 
 import (
@@ -24,8 +32,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 )
 
 // Exit statuses.
@@ -52,11 +58,12 @@ func commands() []command {
 		{name: "audit", summary: "list a spec's or a live domain's risky settings (exit 0: none at --fail-on, 2: some, 1: error)", run: runAudit},
 		{name: "emulator", summary: "serve an in-process SageMaker and STS on a loopback address", run: runEmulator},
 		{name: "demo", summary: "run a domain's whole life against an in-process emulator (no AWS account)", run: runDemo},
+		{name: "version", summary: "print smdomain's version and the Go version it was built with (also --version)", run: runVersion},
 	}
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyStop(context.Background())
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -72,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return exitOK
+	case "-version", "--version":
+		return runVersion(ctx, args[1:], stdout, stderr)
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {

@@ -23,6 +23,7 @@ func planUsage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Exit status: 0 nothing to do, 2 changes to make (including changes that need")
 	fmt.Fprintln(w, "a new domain, which apply refuses), 1 on any error, including a bad flag.")
+	stopUsage(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
@@ -61,29 +62,29 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printError(stderr, prog+": "+displayName(file), err)
 		return exitFail
 	}
+	ctx, cancel := aws.withDeadline(ctx, 0)
+	defer cancel()
+	p := newProgress(prog)
 	cfg, err := aws.load(ctx)
 	if err != nil {
-		printError(stderr, prog, err)
-		return exitFail
+		return p.fail(ctx, stderr, err)
 	}
 	client := smdomain.NewFromConfig(cfg, cl.options()...)
-	return planSpec(ctx, client, spec, output, stdout, stderr)
+	return planSpec(ctx, client, spec, output, p, stdout, stderr)
 }
 
 // planSpec prints the plan for spec and returns plan's exit status.
-func planSpec(ctx context.Context, client *smdomain.Client, spec *smdomain.Spec, output string, stdout, stderr io.Writer) int {
-	const prog = "smdomain plan"
+func planSpec(ctx context.Context, client *smdomain.Client, spec *smdomain.Spec, output string, p *progress, stdout, stderr io.Writer) int {
+	p.begin(false, "planning domain %q", spec.Name())
 	plan, err := client.Plan(ctx, spec)
 	if err != nil {
-		printError(stderr, prog, err)
-		return exitFail
+		return p.fail(ctx, stderr, err)
 	}
 	if output == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(plan); err != nil {
-			printError(stderr, prog, err)
-			return exitFail
+			return p.fail(ctx, stderr, err)
 		}
 	} else {
 		fmt.Fprint(stdout, plan)
@@ -92,7 +93,7 @@ func planSpec(ctx context.Context, client *smdomain.Client, spec *smdomain.Spec,
 	case smdomain.PlanNoOp:
 		return exitOK
 	case smdomain.PlanReplaceRequired:
-		fmt.Fprintf(stderr, "%s: %d change(s) need a new domain; apply will refuse them and change nothing\n", prog, len(plan.Replacements()))
+		fmt.Fprintf(stderr, "%s: %d change(s) need a new domain; apply will refuse them and change nothing\n", p.prog, len(plan.Replacements()))
 	}
 	return exitChanges
 }

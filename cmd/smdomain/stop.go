@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/finegrained/smdomain"
+)
+
+// stopError is why a command's context ended before the command did: a
+// signal, or the --timeout deadline (signal 0).
+type stopError struct {
+	signal  syscall.Signal
+	timeout time.Duration
+}
+
+func (e *stopError) Error() string {
+	switch e.signal {
+	case 0:
+		return fmt.Sprintf("gave up after %v (--timeout)", e.timeout)
+	case syscall.SIGINT:
+		return "interrupted (SIGINT)"
+	case syscall.SIGTERM:
+		return "terminated (SIGTERM)"
+	}
+	return "stopped by " + e.signal.String()
+}
+
+// exitCode is 128 plus the signal's number (130 for SIGINT, 143 for
+// SIGTERM), as a shell reports a command a signal ended, and exitFail for
+// --timeout.
+func (e *stopError) exitCode() int {
+	if e.signal == 0 {
+		return exitFail
+	}
+	return 128 + int(e.signal)
+}
+
+// stopped returns what stopped ctx, or nil.
+func stopped(ctx context.Context) *stopError {
+	var stop *stopError
+	if errors.As(context.Cause(ctx), &stop) {
+		return stop
+	}
+	return nil
+}
+
+// notifyStop returns a context that the first SIGINT or SIGTERM cancels
+// with a *stopError as its cause. The handler is then removed, so a second
+// signal ends the process at once. stop releases the handler.
+func notifyStop(parent context.Context) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-signals:
+			signal.Stop(signals)
+			cancel(&stopError{signal: s.(syscall.Signal)})
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(signals)
+		close(done)
+		cancel(nil)
+	}
+}
+
+// stopUsage is the help's paragraph on signals.
+func stopUsage(w io.Writer) {
+	fmt.Fprintln(w, "On SIGINT or SIGTERM the command stops, says in one line on standard error")
+	fmt.Fprintln(w, "where it left the domain, and exits 130 or 143.")
+}
+
+// progress is what a command knows of the domain it works on: what it is
+// doing and the status its waits last saw. A command whose context is
+// stopped (a signal, --timeout) says with it, in one line, where it left
+// the domain.
+type progress struct {
+	prog string // "smdomain apply"
+	// inProcess is set when the domain lives in this process (the demo's
+	// emulator), so that a stop changes nothing that outlives it.
+	inProcess bool
+
+	mu        sync.Mutex
+	doing     string // `applying domain "ml"`
+	mayChange bool   // whether doing can change the domain
+	polled    bool
+	id        string // from the last poll
+	status    string
+}
+
+func newProgress(prog string) *progress { return &progress{prog: prog} }
+
+// begin records what the command does from now on, and whether that can
+// change the domain.
+func (p *progress) begin(mayChange bool, format string, args ...any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.doing, p.mayChange = fmt.Sprintf(format, args...), mayChange
+}
+
+// waitOption returns the wait option that records each poll and reports it
+// on w after prefix, as "waiting for d-abc: Pending, 14s elapsed": the first
+// poll of a wait, every change of status, and otherwise at most one line
+// per every of waiting (every poll when every is 0).
+func (p *progress) waitOption(w io.Writer, prefix string, every time.Duration) smdomain.ClientOption {
+	var lastElapsed time.Duration
+	return smdomain.WithWaitOptions(func(o *smdomain.DomainInServiceWaiterOptions) {
+		o.Progress = func(wp smdomain.WaitProgress) {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			status := wp.Status
+			if status == "" {
+				status = "gone"
+			}
+			same := wp.Attempt > 1 && status == p.status && wp.Elapsed-lastElapsed < every
+			p.polled, p.id, p.status = true, wp.DomainID, status
+			if same {
+				return
+			}
+			lastElapsed = wp.Elapsed
+			fmt.Fprintf(w, "%swaiting for %s: %s, %s elapsed\n", prefix, wp.DomainID, status, wp.Elapsed.Round(time.Second))
+		}
+	})
+}
+
+// fail reports err, which ended the command, on w and returns the exit
+// status. When ctx was stopped, that is one line saying what stopped it,
+// what the command was doing and where that left the domain, and the
+// status is stopError.exitCode; otherwise printError reports err and the
+// status is exitFail.
+func (p *progress) fail(ctx context.Context, w io.Writer, err error) int {
+	stop := stopped(ctx)
+	if stop == nil {
+		printError(w, p.prog, err)
+		return exitFail
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var state string
+	switch {
+	case p.inProcess:
+		state = "; nothing outside this process was changed"
+	case !p.mayChange:
+		state = "; nothing was changed"
+	case p.polled:
+		state = fmt.Sprintf(" (%s, last seen %s); run the same command again to resume", p.id, p.status)
+	default:
+		state = "; a change may already have been sent; run the same command again to resume"
+	}
+	fmt.Fprintf(w, "%s: %v while %s%s\n", p.prog, stop, p.doing, state)
+	return stop.exitCode()
+}
