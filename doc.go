@@ -36,6 +36,41 @@
 // judging unset fields by the service's defaults; Client.AuditDomain applies
 // the same rules to a live domain.
 //
+// # Users and projects: user profiles and spaces
+//
+// Fine-grained access is granted below the domain: a user profile can run
+// as its own execution role with its own security groups, a shared space is
+// a project's, a private space is one user's. Declare them with the domain
+// (or as "UserProfiles" and "Spaces" arrays in the JSON, each element what
+// create-user-profile or create-space --cli-input-json takes):
+//
+//	alice, _ := smdomain.NewUserProfileSpec("alice",
+//		smdomain.WithExecutionRole("arn:aws:iam::123456789012:role/alice-fraud-data"),
+//		smdomain.WithTags(map[string]string{"team": "fraud"}))
+//	project, _ := smdomain.NewSpaceSpec("fraud-detection",
+//		smdomain.WithSpaceSharing(types.SharingTypeShared))
+//	spec, _ := smdomain.NewSpec("fraud-ml", /* domain options */,
+//		smdomain.WithUserProfiles(alice), smdomain.WithSpaces(project))
+//
+// WithExecutionRole, WithSecurityGroups, WithUserSettings and WithTags work
+// for a user profile as for the domain; an option that means nothing for a
+// member (WithVPC, say) does not compile there. Plan lists member changes
+// under "UserProfiles.<name>." and "Spaces.<name>."; Ensure converges the
+// domain, then the profiles, then the spaces, each with one minimal
+// UpdateUserProfile or UpdateSpace (never AppType), and a second Ensure
+// writes nothing. The name, the SSO pair, a space's owner, its sharing type
+// and its AppType are create-only: a change is refused, typed, with nothing
+// written. Live members the spec does not declare are left alone unless
+// WithPrune: then each is offboarded (its apps, the spaces it owns, then the
+// profile). EnsureMember, PlanMember and RemoveMember do the same for one
+// member of an existing domain, for a service that onboards users one by
+// one.
+//
+// Domains, user profiles and spaces go through one reconcile engine: which
+// fields can change in place is read from the service model's Update
+// inputs, and what is special about a kind (the domain's VPC rule, a
+// space's AppType) is data beside it.
+//
 // # Unset means unmanaged
 //
 // A field the spec leaves unset is neither compared nor sent: the domain's own
@@ -43,7 +78,8 @@
 // show as a perpetual diff. A field that is set is managed exactly; lists that
 // are sets (subnets, security groups) compare without order. Tags are left
 // alone unless WithTags is given; then they are authoritative, except keys
-// beginning with "aws:", which are never touched.
+// beginning with "aws:" (in any case), which are never touched. The same
+// holds for each member's tags.
 //
 // # Replacement is never implicit
 //
@@ -60,9 +96,12 @@
 //
 //   - *ValidationError: every problem in a spec (FieldError: Field, Value,
 //     Rule, Detail); test one with Has(field, rule).
-//   - *ReplacementRequiredError: the changes that need a new domain.
-//   - *StatusError: the domain is in a status that waiting cannot fix
-//     (Failed, Delete_Failed), with the service's FailureReason.
+//   - *ReplacementRequiredError: the changes that need a new domain, user
+//     profile or space.
+//   - *StatusError: the domain, or one of its members (Kind and Name say
+//     which), is in a status that waiting cannot fix (Failed,
+//     Delete_Failed, Update_Failed with nothing left to change), with the
+//     service's FailureReason.
 //   - *AmbiguousNameError: several domains share the name; pin one with
 //     WithDomainID.
 //   - *RoleAccountError: an execution role from another account, refused
