@@ -101,6 +101,9 @@ func (c *Client) Ensure(ctx context.Context, spec *Spec) (*Result, error) {
 	if sp.plan.Action == PlanReplaceRequired {
 		return nil, &ReplacementRequiredError{DomainID: sp.plan.DomainID, Changes: sp.plan.Replacements()}
 	}
+	if err := c.checkPlannedRoles(ctx, sp); err != nil {
+		return nil, err
+	}
 	res := &Result{Action: ActionUnchanged}
 	live := sp.domainPlan.live
 	if live == nil || sp.domainPlan.action != PlanNoOp || live.status != string(types.DomainStatusInService) {
@@ -111,8 +114,8 @@ func (c *Client) Ensure(ctx context.Context, spec *Spec) (*Result, error) {
 		res.Action, res.Changes, live = done.action, done.changes, done.live
 	}
 	res.Domain = newDomain(live.raw.(*sagemaker.DescribeDomainOutput))
-	if sp.plan.DomainID == "" && len(sp.members) == 0 {
-		// The domain was created: plan its members now that it exists.
+	if sp.plan.DomainID == "" && len(sp.members) > 0 {
+		// The domain was created: plan its members again now that it exists.
 		if sp.members, err = c.planMembers(ctx, spec, res.Domain.ID); err != nil {
 			return res, err
 		}
@@ -126,6 +129,26 @@ func (c *Client) Ensure(ctx context.Context, spec *Spec) (*Result, error) {
 		}
 	}
 	return res, err
+}
+
+// checkPlannedRoles checks, before the first write, the roles of every
+// resource the plan will create or update, so that a member's role from
+// another account stops the Ensure before the domain is written.
+func (c *Client) checkPlannedRoles(ctx context.Context, sp *specPlan) error {
+	writes := func(a PlanAction) bool { return a == PlanCreate || a == PlanUpdate }
+	if writes(sp.domainPlan.action) {
+		if err := c.checkRoles(ctx, "", sp.domain.desired()); err != nil {
+			return err
+		}
+	}
+	for _, s := range sp.members {
+		if s.res != nil && writes(s.plan.action) {
+			if err := c.checkRoles(ctx, s.res.path(), s.res.desired()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (c *Client) log(ctx context.Context, msg string, args ...any) {

@@ -559,3 +559,34 @@ func TestEnsureMemberRefusesReplacement(t *testing.T) {
 		t.Errorf("wrote %v", w)
 	}
 }
+
+func TestEnsureChecksMemberRolesBeforeAnyWrite(t *testing.T) {
+	e := newEnv(t)
+	mustEnsure(t, e.client, team{}.spec(t))
+	e.srv.ResetCalls()
+	// The domain changes too: neither it nor the member may be written.
+	spec := mustSpec(t, "fraud-ml", seedOptions(smdomain.WithSecurityGroups("sg-0fff1234def567890"),
+		smdomain.WithUserProfiles(mustProfile(t, "alice", smdomain.WithExecutionRole("arn:aws:iam::999999999999:role/elsewhere"))))...)
+	_, err := e.client.Ensure(context.Background(), spec)
+	var ra *smdomain.RoleAccountError
+	if !errors.As(err, &ra) || ra.Field != "UserProfiles[alice].UserSettings.ExecutionRole" || ra.RoleAccount != "999999999999" {
+		t.Fatalf("Ensure: %v, want *RoleAccountError on alice's role", err)
+	}
+	if w := e.memberWrites(); len(w) != 0 {
+		t.Errorf("wrote %v, want nothing", w)
+	}
+}
+
+func TestEnsureChecksMemberRolesBeforeCreatingTheDomain(t *testing.T) {
+	e := newEnv(t)
+	spec := mustSpec(t, "fraud-ml", seedOptions(
+		smdomain.WithUserProfiles(mustProfile(t, "alice", smdomain.WithExecutionRole("arn:aws-cn:iam::123456789012:role/elsewhere"))))...)
+	_, err := e.client.Ensure(context.Background(), spec)
+	var ra *smdomain.RoleAccountError
+	if !errors.As(err, &ra) || ra.RolePartition != "aws-cn" {
+		t.Fatalf("Ensure: %v, want *RoleAccountError on the partition", err)
+	}
+	if ids := e.srv.DomainIDs(); len(ids) != 0 {
+		t.Errorf("domains %v, want none created", ids)
+	}
+}

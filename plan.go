@@ -228,7 +228,9 @@ type specPlan struct {
 	plan       *Plan
 	domain     *domainResource
 	domainPlan *planned
-	members    []*step
+	// members are the member steps in Ensure's order; while the domain
+	// does not exist they are all creates, planned again once it does.
+	members []*step
 }
 
 // planSpec reads the domain and the members spec declares and plans them.
@@ -265,9 +267,6 @@ func (c *Client) planSpec(ctx context.Context, spec *Spec) (*specPlan, error) {
 		p.Action = PlanReplaceRequired
 	case p.Action == PlanNoOp && len(p.Changes) > 0:
 		p.Action = PlanUpdate
-	}
-	if live == nil {
-		steps = nil // planned again once the domain exists
 	}
 	return &specPlan{plan: p, domain: dr, domainPlan: dp, members: steps}, nil
 }
