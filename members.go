@@ -387,14 +387,19 @@ func (c *Client) offboard(ctx context.Context, domainID string, s *step, deadlin
 		}
 	}
 	var changes []Change
+	var err error
 	for _, list := range []func(context.Context, string) ([]resident, error){c.listApps, c.listSpaces, c.listUserProfiles} {
-		deleted, err := c.drain(ctx, domainID, deadline, only(list))
+		var deleted []Change
+		deleted, err = c.drain(ctx, domainID, deadline, only(list))
 		changes = append(changes, deleted...)
 		if err != nil {
-			return changes, err
+			break
 		}
 	}
-	return changes, nil
+	// In the plan's order, whatever order the service listed them in.
+	order := func(ch Change) int { return slices.IndexFunc(s.gone, func(g Change) bool { return g.Path == ch.Path }) }
+	slices.SortStableFunc(changes, func(a, b Change) int { return order(a) - order(b) })
+	return changes, err
 }
 
 // DomainRef names an existing domain, by name or by ID; build one with
