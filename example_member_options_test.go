@@ -3,8 +3,10 @@ package smdomain_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 
 	"github.com/finegrained/smdomain"
@@ -175,4 +177,97 @@ func ExampleWithConcurrency() {
 	// CreateUserProfile
 	// CreateUserProfile
 	// 3 members
+}
+
+// A UserProfileSpec is the CreateUserProfile request without DomainId.
+func ExampleUserProfileSpec() {
+	p, _ := smdomain.NewUserProfileSpec("alice", smdomain.WithExecutionRole(role))
+	in := p.CreateUserProfileInput()
+	fmt.Println(p.Kind(), p.Name(), in.DomainId == nil, p.Tags() == nil)
+	// Output:
+	// user profile alice true true
+}
+
+// A SpaceSpec is the CreateSpace request without DomainId.
+func ExampleSpaceSpec() {
+	s, _ := smdomain.NewSpaceSpec("fraud-detection", smdomain.WithSpaceSharing(types.SharingTypeShared))
+	fmt.Println(s.Kind(), s.Name(), s.CreateSpaceInput().SpaceSharingSettings.SharingType)
+	// Output:
+	// space fraud-detection Shared
+}
+
+// UserSettingsOption and TagsOption are the option types that serve more
+// than one kind of spec.
+func ExampleUserSettingsOption() {
+	var role smdomain.UserSettingsOption = smdomain.WithExecutionRole("arn:aws:iam::123456789012:role/alice")
+	var tags smdomain.TagsOption = smdomain.WithTags(map[string]string{"team": "fraud"})
+	domain, err1 := smdomain.NewSpec("ml", role, tags)
+	alice, err2 := smdomain.NewUserProfileSpec("alice", role, tags)
+	space, err3 := smdomain.NewSpaceSpec("lab", tags)
+	fmt.Println(err1, err2, err3, domain.Tags(), alice.Tags(), space.Tags())
+	// Output:
+	// <nil> <nil> <nil> map[team:fraud] map[team:fraud] map[team:fraud]
+}
+
+// A Member is either kind of member spec.
+func ExampleMember() {
+	p, _ := smdomain.NewUserProfileSpec("alice")
+	s, _ := smdomain.NewSpaceSpec("lab")
+	for _, m := range []smdomain.Member{p, s} {
+		fmt.Println(m.Kind() == smdomain.KindUserProfile, m.Kind(), m.Name())
+	}
+	// Output:
+	// true user profile alice
+	// false space lab
+}
+
+// Plan.Members says what Ensure would do to each member; Result.Members
+// what it did.
+func ExampleMemberPlan() {
+	srv, client := exampleClient()
+	defer srv.Close()
+	spec, _ := exampleTeam("arn:aws:iam::123456789012:role/alice-fraud-data")
+	plan, err := client.Plan(context.Background(), spec)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, m := range plan.Members {
+		fmt.Println(m.Kind, m.Name, m.Action, len(m.Changes), "fields")
+	}
+	// Output:
+	// user profile alice create 3 fields
+	// user profile bob create 2 fields
+	// space alice-scratch create 4 fields
+	// space fraud-detection create 4 fields
+}
+
+// WaiterOptions is the one options type of every waiter: the schedule and
+// progress callback given to WithWaitOptions serve the waits for the
+// domain and for its members alike.
+func ExampleWaiterOptions() {
+	clock := smdomaintest.NewFakeClock(exampleStart)
+	srv := smdomaintest.NewServer(smdomaintest.WithClock(clock), smdomaintest.WithUserProfileDelay(time.Minute))
+	defer srv.Close()
+	client := smdomain.NewFromConfig(srv.AWSConfig(), smdomain.WithClock(clock),
+		smdomain.WithWaitOptions(func(o *smdomain.WaiterOptions[*sagemaker.DescribeDomainInput, *sagemaker.DescribeDomainOutput]) {
+			o.MinDelay, o.MaxDelay = 5*time.Second, 20*time.Second
+			o.Jitter = func() float64 { return 0.5 }
+			o.Progress = func(p smdomain.WaitProgress) {
+				fmt.Printf("%s %q poll %d: %s\n", p.Kind, p.Name, p.Attempt, p.Status)
+			}
+		}))
+	alice, _ := smdomain.NewUserProfileSpec("alice")
+	spec, _ := smdomain.NewSpec("ml", smdomain.WithExecutionRole(role), smdomain.WithUserProfiles(alice))
+	if _, err := client.Ensure(context.Background(), spec); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// domain "" poll 1: InService
+	// user profile "alice" poll 1: Pending
+	// user profile "alice" poll 2: Pending
+	// user profile "alice" poll 3: Pending
+	// user profile "alice" poll 4: Pending
+	// user profile "alice" poll 5: Pending
+	// user profile "alice" poll 6: InService
 }
