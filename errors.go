@@ -82,7 +82,10 @@ func (e FieldError) Error() string {
 // ValidationError holds every problem found in a spec, so that all of them
 // can be fixed at once; NewSpec, LoadSpecJSON and SpecFromCreateDomainInput
 // return it and no Spec, so nothing is sent to AWS for an invalid spec.
-// Problems come in a stable order: model rules in field order, then
+// Problems come in one order, the same for the same input on every run:
+// the domain's, then its members' in the order declared; for each, the
+// model's rules in field order (members of a structure, unknown ones
+// included, sorted by name), then what the decoder refused, then the
 // cross-field rules. Match problems in code with Has or by ranging over
 // Problems, not by comparing Error's text.
 type ValidationError struct {

@@ -202,3 +202,23 @@ func mustSpaceSpec(t *testing.T, name string, opts ...SpaceOption) *SpaceSpec {
 }
 
 func strPtr(s string) *string { return &s }
+
+func TestValidationProblemsInOneOrder(t *testing.T) {
+	const doc = `{"DomainName":"d","AuthMode":"IAM","Zeta":1,"Alpha":2,"Mu":3,"DefaultUserSettings":{"ExecutionRole":"r","Q":1,"B":2},
+		"UserProfiles":[{"UserProfileName":"a","Y":1,"C":2}],"Spaces":[{"SpaceName":"s","K":1,"D":2}]}`
+	var first []FieldError
+	for i := range 30 {
+		_, err := LoadSpecJSON(strings.NewReader(doc))
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			t.Fatalf("LoadSpecJSON: %v", err)
+		}
+		if i == 0 {
+			first = ve.Problems
+			continue
+		}
+		if diff := cmp.Diff(first, ve.Problems); diff != "" {
+			t.Fatalf("run %d gave the problems in another order (-first +now):\n%s", i, diff)
+		}
+	}
+}

@@ -590,3 +590,14 @@ func TestEnsureChecksMemberRolesBeforeCreatingTheDomain(t *testing.T) {
 		t.Errorf("domains %v, want none created", ids)
 	}
 }
+
+func TestPlanRefusesWhatEnsureWouldRefuse(t *testing.T) {
+	e := newEnv(t)
+	spec := mustSpec(t, "fraud-ml", seedOptions(
+		smdomain.WithUserProfiles(mustProfile(t, "alice", smdomain.WithExecutionRole("arn:aws:iam::999999999999:role/elsewhere"))))...)
+	_, err := e.client.Plan(context.Background(), spec)
+	var ra *smdomain.RoleAccountError
+	if !errors.As(err, &ra) || ra.Field != "UserProfiles[alice].UserSettings.ExecutionRole" {
+		t.Fatalf("Plan: %v, want the *RoleAccountError Ensure gives", err)
+	}
+}

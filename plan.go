@@ -188,7 +188,9 @@ func render(v any) string {
 // members or prunes, ListUserProfiles, ListSpaces, each declared member's
 // Describe call (and ListTags when its tags are managed), and ListApps for
 // an offboarding; once per Client, GetCallerIdentity when an STS client is
-// set.
+// set. A role that Ensure would refuse (see WithSTS and
+// WithCrossAccountRoles) is the same *RoleAccountError here, so a pipeline
+// that plans, then applies, learns it at the plan.
 func (c *Client) Plan(ctx context.Context, spec *Spec) (*Plan, error) {
 	if err := checkSpec(spec); err != nil {
 		return nil, err
@@ -198,6 +200,10 @@ func (c *Client) Plan(ctx context.Context, spec *Spec) (*Plan, error) {
 	}
 	sp, err := c.planSpec(ctx, spec)
 	if err != nil {
+		return nil, err
+	}
+	// What Ensure would refuse before writing, Plan refuses too.
+	if err := c.checkPlannedRoles(ctx, sp); err != nil {
 		return nil, err
 	}
 	p := sp.plan

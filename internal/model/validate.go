@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -116,7 +117,7 @@ func (v *validator) check(shapeName string, doc any, path, spath string) {
 			}
 			v.check(mem.Shape, val, p, sp)
 		}
-		for k := range m {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			if _, ok := s.Member(k); !ok {
 				v.add(joinPath(path, k), joinPath(spath, lowerFirst(k)), RuleType, nil, "Member is not a member of "+shapeName)
 			}

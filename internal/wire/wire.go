@@ -10,8 +10,10 @@ package wire
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -285,9 +287,9 @@ func decodeValue(doc any, v reflect.Value, path string) error {
 			return bad("object")
 		}
 		out := reflect.MakeMapWithSize(v.Type(), len(m))
-		for k, e := range m {
+		for _, k := range slices.Sorted(maps.Keys(m)) { // the first error is always the same one
 			ev := reflect.New(v.Type().Elem()).Elem()
-			if err := decodeValue(e, ev, join(path, k)); err != nil {
+			if err := decodeValue(m[k], ev, join(path, k)); err != nil {
 				return err
 			}
 			out.SetMapIndex(reflect.ValueOf(k).Convert(v.Type().Key()), ev)
