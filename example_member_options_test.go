@@ -271,3 +271,54 @@ func ExampleWaiterOptions() {
 	// user profile "alice" poll 5: Pending
 	// user profile "alice" poll 6: InService
 }
+
+// List reads every page of ListDomains.
+func ExampleClient_List() {
+	srv, client := exampleClient()
+	defer srv.Close()
+	ctx := context.Background()
+	for _, name := range []string{"ml-b", "ml-a"} {
+		spec, _ := smdomain.NewSpec(name, smdomain.WithExecutionRole(role))
+		if _, err := client.Ensure(ctx, spec); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	domains, err := client.List(ctx)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, d := range domains {
+		fmt.Println(d.Name, d.Status)
+	}
+	// Output:
+	// ml-a InService
+	// ml-b InService
+}
+
+// Export turns a live domain with its members into the spec that plans as
+// a no-op: the way to adopt a domain made by hand.
+func ExampleClient_Export() {
+	srv, client := exampleClient()
+	defer srv.Close()
+	ctx := context.Background()
+	spec, _ := exampleTeam("arn:aws:iam::123456789012:role/alice-fraud-data")
+	if _, err := client.Ensure(ctx, spec); err != nil {
+		fmt.Println(err)
+		return
+	}
+	exported, err := client.Export(ctx, smdomain.ByName("fraud-ml"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	plan, err := client.Plan(ctx, exported)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(exported.Name(), plan.Action, len(plan.Members), "members")
+	// Output:
+	// fraud-ml no-op 4 members
+}

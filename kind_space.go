@@ -17,10 +17,11 @@ var spaceKind = defineMember(memberKind{
 		identity: []string{"DomainId", "SpaceName"},
 		replaces: func(path string, _, _ any, _ map[string]any) bool { return path == "SpaceSettings.AppType" },
 	},
-	member:     KindSpace,
-	plural:     "Spaces",
-	nameMember: "SpaceName",
-	arnMember:  "SpaceArn",
+	member:      KindSpace,
+	plural:      "Spaces",
+	createShape: "CreateSpaceRequest",
+	nameMember:  "SpaceName",
+	arnMember:   "SpaceArn",
 }, API.CreateSpace, API.UpdateSpace, API.DescribeSpace,
 	func(domainID, name string) *sagemaker.DescribeSpaceInput {
 		return &sagemaker.DescribeSpaceInput{DomainId: aws.String(domainID), SpaceName: aws.String(name)}

@@ -14,10 +14,11 @@ var userProfileKind = defineMember(memberKind{
 		update:   "UpdateUserProfileRequest",
 		identity: []string{"DomainId", "UserProfileName"},
 	},
-	member:     KindUserProfile,
-	plural:     "UserProfiles",
-	nameMember: "UserProfileName",
-	arnMember:  "UserProfileArn",
+	member:      KindUserProfile,
+	plural:      "UserProfiles",
+	createShape: "CreateUserProfileRequest",
+	nameMember:  "UserProfileName",
+	arnMember:   "UserProfileArn",
 }, API.CreateUserProfile, API.UpdateUserProfile, API.DescribeUserProfile,
 	func(domainID, name string) *sagemaker.DescribeUserProfileInput {
 		return &sagemaker.DescribeUserProfileInput{DomainId: aws.String(domainID), UserProfileName: aws.String(name)}

@@ -24,10 +24,11 @@ const (
 // its calls, typed in the kind's own file.
 type memberKind struct {
 	*kind
-	member     MemberKind
-	plural     string // "UserProfiles": the plan path's first part and the JSON array's name
-	nameMember string // "UserProfileName": the Create input member that names it
-	arnMember  string // "UserProfileArn": where the description has its ARN
+	member      MemberKind
+	plural      string // "UserProfiles": the plan path's first part and the JSON array's name
+	createShape string // "CreateUserProfileRequest": the Create input's model shape
+	nameMember  string // "UserProfileName": the Create input member that names it
+	arnMember   string // "UserProfileArn": where the description has its ARN
 
 	// create sends the Create request made of doc (the spec's Create
 	// input in JSON form, with DomainId and Tags).

@@ -193,3 +193,38 @@ func Merge(shape string, dst, src any) any {
 	}
 	return out
 }
+
+// Fit returns the part of doc that the model shape has: for a structure,
+// the members the shape has, each fitted to its own shape; for a list or
+// a map, every element fitted; anything else as it is. It turns a
+// description (a Describe output) into the request that would make it.
+func Fit(shape string, doc any) any {
+	s := model.Lookup(shape)
+	if s == nil {
+		return doc
+	}
+	switch v := doc.(type) {
+	case map[string]any:
+		if s.Type == "map" {
+			out := make(map[string]any, len(v))
+			for k, e := range v {
+				out[k] = Fit(s.Elem, e)
+			}
+			return out
+		}
+		out := map[string]any{}
+		for k, e := range v {
+			if m, ok := s.Member(k); ok {
+				out[k] = Fit(m.Shape, e)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = Fit(s.Elem, e)
+		}
+		return out
+	}
+	return doc
+}

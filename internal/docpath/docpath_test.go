@@ -93,3 +93,13 @@ func TestMerge(t *testing.T) {
 		t.Errorf("Merge on an unknown shape = %v, want the source", got)
 	}
 }
+
+func TestFit(t *testing.T) {
+	described := doc(t, `{"DomainName":"d","DomainId":"d-1","Status":"InService","DefaultUserSettings":{"ExecutionRole":"r","Extra":1,
+		"CustomFileSystemConfigs":[{"EFSFileSystemConfig":{"FileSystemId":"fs-1","Bogus":2}}]},"Url":"u"}`)
+	want := doc(t, `{"DomainName":"d","DefaultUserSettings":{"ExecutionRole":"r",
+		"CustomFileSystemConfigs":[{"EFSFileSystemConfig":{"FileSystemId":"fs-1"}}]}}`)
+	if diff := cmp.Diff(want, Fit("CreateDomainRequest", described)); diff != "" {
+		t.Errorf("Fit (-want +got):\n%s", diff)
+	}
+}
