@@ -3,6 +3,7 @@ package smdomain
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -37,16 +38,24 @@ func (s Severity) rank() int {
 	return 3
 }
 
-// Finding is one setting of a domain that widens how far its users can
-// reach.
+// Finding is one setting of a domain, or of one of its user profiles or
+// spaces, that widens how far its users can reach.
 type Finding struct {
 	// ID names the rule, stable across releases, e.g. "network-egress".
 	ID       string
 	Severity Severity
-	// Path is the CreateDomainInput path of the setting that decides it,
-	// e.g. "AppNetworkAccessType" or
-	// "DomainSettings.ExecutionRoleIdentityConfig".
+	// Resource is where the setting is: "" for the domain,
+	// "UserProfiles.<name>" or "Spaces.<name>" for a member.
+	Resource string
+	// Path is the path of the setting that decides it, as in the
+	// resource's Create input: "AppNetworkAccessType",
+	// "DomainSettings.ExecutionRoleIdentityConfig" for the domain,
+	// "UserSettings.SecurityGroups" for a user profile.
 	Path string
+	// References name the matching rules of other scanners, where one
+	// exists: "prowler:sagemaker_domain_vpc_only_enabled",
+	// "checkov:CKV_AWS_187", "aws-config:SAGEMAKER_DOMAIN_IN_VPC".
+	References []string
 	// Detail says, in one sentence for people, what the setting allows (and
 	// that the service's default applies when it is unset) and which
 	// option closes it.
@@ -59,6 +68,7 @@ type auditRule struct {
 	id       string
 	severity Severity
 	path     string
+	refs     []string
 	// check returns the finding's Detail, or "" when the domain passes. v
 	// is the value at path (nil when unset) and doc the whole document.
 	check func(v any, doc map[string]any) string
@@ -70,6 +80,7 @@ type auditRule struct {
 var auditRules = []auditRule{
 	{
 		id: "network-egress", severity: SeverityHigh, path: "AppNetworkAccessType",
+		refs: []string{"prowler:sagemaker_domain_vpc_only_enabled", "aws-config:SAGEMAKER_DOMAIN_IN_VPC"},
 		check: func(v any, _ map[string]any) string {
 			if v == "VpcOnly" {
 				return ""
@@ -94,6 +105,7 @@ var auditRules = []auditRule{
 	},
 	{
 		id: "kms-key", severity: SeverityMedium, path: "KmsKeyId",
+		refs: []string{"prowler:sagemaker_domain_encrypted_with_cmk", "checkov:CKV_AWS_187"},
 		check: func(v any, doc map[string]any) string {
 			// HomeEfsFileSystemKmsKeyId is the deprecated name of the same
 			// setting.
@@ -138,6 +150,39 @@ var auditRules = []auditRule{
 				" set UserGroup to types.RStudioServerProUserGroupUser with WithDefaultUserSettings and grant admin per user profile."
 		},
 	},
+	{
+		id: "sso-auth", severity: SeverityLow, path: "AuthMode", refs: []string{"prowler:sagemaker_domain_sso_configured"},
+		check: func(v any, _ map[string]any) string {
+			if v == "SSO" {
+				return ""
+			}
+			return valueOrDefault(v, "IAM") + ", so users reach Studio through presigned URLs that whoever holds IAM credentials can make," +
+				" rather than signing in as themselves through IAM Identity Center; the auth mode is fixed at create:" +
+				" WithAuthMode(types.AuthModeSso) for a new domain."
+		},
+	},
+	{
+		id: "session-name", severity: SeverityLow, path: "DefaultUserSettings.StudioWebPortalSettings.ExecutionRoleSessionNameMode",
+		check: func(v any, _ map[string]any) string {
+			if v == "USER_IDENTITY" {
+				return ""
+			}
+			return valueOrDefault(v, "STATIC") + ", so the execution role's session name does not carry the user's identity" +
+				" and CloudTrail shows one session name for every user; set it to types.ExecutionRoleSessionNameModeUserIdentity" +
+				" with WithDefaultUserSettings."
+		},
+	},
+	{
+		id: "idle-shutdown", severity: SeverityLow, path: "DefaultUserSettings.JupyterLabAppSettings.AppLifecycleManagement.IdleSettings.LifecycleManagement",
+		check: func(v any, _ map[string]any) string {
+			if v == "ENABLED" {
+				return ""
+			}
+			return valueOrDefault(v, "DISABLED") + ", so JupyterLab apps that nobody uses keep running, with the execution role's" +
+				" credentials live, until someone stops them; enable idle shutdown (IdleSettings with LifecycleManagement ENABLED)" +
+				" with WithDefaultUserSettings."
+		},
+	},
 }
 
 // valueOrDefault describes a setting's value for a Detail: the value, or
@@ -149,36 +194,44 @@ func valueOrDefault(v any, def string) string {
 	return "unset (the service uses " + def + ")"
 }
 
-// audit applies every rule to doc, the JSON form of a CreateDomainInput or
-// a DescribeDomainOutput, and returns the findings sorted by severity, then
-// ID.
+// audit applies every domain rule to doc, the JSON form of a
+// CreateDomainInput.
 func audit(doc map[string]any) []Finding {
 	var out []Finding
 	for _, r := range auditRules {
 		if d := r.check(docpath.Lookup(doc, strings.Split(r.path, ".")), doc); d != "" {
-			out = append(out, Finding{ID: r.id, Severity: r.severity, Path: r.path, Detail: d})
+			out = append(out, Finding{ID: r.id, Severity: r.severity, Path: r.path, References: r.refs, Detail: d})
 		}
 	}
-	slices.SortFunc(out, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(a.Severity.rank(), b.Severity.rank()), strings.Compare(a.ID, b.ID))
-	})
 	return out
 }
 
-// Audit lists the settings of the domain the spec describes that widen how
-// far its users can reach, sorted by severity, then ID; nil when there are
-// none. A setting the spec leaves unset is judged by the service's default
+// sortFindings orders findings by severity, then ID, then resource.
+func sortFindings(out []Finding) {
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Severity.rank(), b.Severity.rank()), strings.Compare(a.ID, b.ID), strings.Compare(a.Resource, b.Resource))
+	})
+}
+
+// Audit lists the settings of the domain the spec describes, and of the
+// user profiles and spaces it declares, that widen how far users can reach,
+// sorted by severity, then ID, then resource; nil when there are none. A
+// setting the spec leaves unset is judged by the service's default
 // (AppNetworkAccessType unset means PublicInternetOnly), since that is what
-// a domain created from the spec gets. It does no I/O, so it can gate a spec
-// in CI before anything is applied. A nil or zero Spec has no findings.
+// a domain created from the spec gets. It does no I/O, so it can gate a
+// spec in CI before anything is applied. A nil or zero Spec has no
+// findings.
 //
-// The rules, each written once and shared with Client.AuditDomain:
+// The domain's rules, each resting on what the API reference says of the
+// field, with the matching rules of other scanners:
 //
-//   - network-egress (high): AppNetworkAccessType is not VpcOnly.
+//   - network-egress (high): AppNetworkAccessType is not VpcOnly (Prowler
+//     sagemaker_domain_vpc_only_enabled, AWS Config SAGEMAKER_DOMAIN_IN_VPC).
 //   - source-identity (medium): DomainSettings.ExecutionRoleIdentityConfig
 //     is not USER_PROFILE_NAME.
 //   - kms-key (medium): KmsKeyId is unset, so an AWS managed key encrypts
-//     the volumes.
+//     the volumes (Prowler sagemaker_domain_encrypted_with_cmk, Checkov
+//     CKV_AWS_187).
 //   - notebook-sharing (medium):
 //     DefaultUserSettings.SharingSettings.NotebookOutputOption is Allowed.
 //   - docker-access (medium): DomainSettings.DockerSettings.EnableDockerAccess
@@ -186,25 +239,113 @@ func audit(doc map[string]any) []Finding {
 //   - rstudio-admin (low):
 //     DefaultUserSettings.RStudioServerProAppSettings.UserGroup is
 //     R_STUDIO_ADMIN.
+//   - sso-auth (low): AuthMode is not SSO (Prowler
+//     sagemaker_domain_sso_configured).
+//   - session-name (low): the studio's ExecutionRoleSessionNameMode is not
+//     USER_IDENTITY, so role sessions do not name the user.
+//   - idle-shutdown (low): JupyterLab idle shutdown is not ENABLED.
+//   - untagged (low): the domain has no tags, or the spec does not manage
+//     them (AWS Config SAGEMAKER_DOMAIN_TAGGED).
 //
-// Audit looks at the domain's own settings only, not at user profiles or
-// spaces, which can override the defaults, nor at IAM policies.
+// The members' rules, which no other scanner has:
+//
+//   - shared-role (medium): two or more user profiles run as one execution
+//     role (their own or the domain's default) while source identity is
+//     off, so nothing tells their calls apart; one finding per profile.
+//   - shared-space-role (low): a shared space runs as the domain's one
+//     DefaultSpaceSettings.ExecutionRole whatever user opens it: no
+//     per-user separation inside it.
+//   - profile-widens-network (medium): a user profile's own security groups
+//     include one the domain's defaults do not, so that user's private
+//     spaces reach more than the domain allows its users.
+//   - member-untagged (low): a user profile or space whose tags the spec
+//     does not manage or leaves empty, so ABAC policies that key on
+//     resource tags cannot tell it apart.
+//
+// Audit does not read IAM policies.
 func (s *Spec) Audit() []Finding {
 	if s == nil || s.input == nil {
 		return nil
 	}
-	return audit(encodeMap(s.input))
+	domain := encodeMap(s.input)
+	out := audit(domain)
+	if len(s.tags) == 0 {
+		out = append(out, Finding{ID: "untagged", Severity: SeverityLow, Path: "Tags",
+			References: []string{"aws-config:SAGEMAKER_DOMAIN_TAGGED"},
+			Detail:     "no tags, so ABAC policies and cost reports cannot key on the domain; set WithTags."})
+	}
+	out = append(out, auditMembers(domain, s.userProfiles, s.spaces)...)
+	sortFindings(out)
+	return out
 }
 
-// AuditDomain applies Spec.Audit's rules to the live domain called name,
-// as DescribeDomain reports it, server-filled defaults included. It finds
-// the domain as Get does: an error wrapping ErrNotFound when no domain has
-// the name, *AmbiguousNameError when several do. It only reads (ListDomains
-// and DescribeDomain) and does not check WithOwner.
+// auditMembers applies the members' rules.
+func auditMembers(domain map[string]any, profiles []*UserProfileSpec, spaces []*SpaceSpec) []Finding {
+	var out []Finding
+	lookup := func(doc map[string]any, path string) any { return docpath.Lookup(doc, strings.Split(path, ".")) }
+	defaultRole, _ := lookup(domain, "DefaultUserSettings.ExecutionRole").(string)
+	defaultSGs, _ := lookup(domain, "DefaultUserSettings.SecurityGroups").([]any)
+	sourceIdentity := lookup(domain, "DomainSettings.ExecutionRoleIdentityConfig") == "USER_PROFILE_NAME"
+	byRole := map[string][]string{}
+	for _, p := range profiles {
+		doc := p.memberDoc()
+		role, _ := lookup(doc, "UserSettings.ExecutionRole").(string)
+		if role == "" {
+			role = defaultRole
+		}
+		byRole[role] = append(byRole[role], p.Name())
+		sgs, _ := lookup(doc, "UserSettings.SecurityGroups").([]any)
+		for _, sg := range sgs {
+			if !slices.Contains(defaultSGs, sg) {
+				out = append(out, Finding{ID: "profile-widens-network", Severity: SeverityMedium, Resource: "UserProfiles." + p.Name(),
+					Path: "UserSettings.SecurityGroups", Detail: fmt.Sprintf("has %v, which the domain's DefaultUserSettings.SecurityGroups "+
+						"do not, so this user's private spaces reach more than the domain allows; use the domain's groups or narrower ones.", sg)})
+				break
+			}
+		}
+		out = append(out, untagged("UserProfiles."+p.Name(), p.tags)...)
+	}
+	for role, names := range byRole {
+		if len(names) < 2 || sourceIdentity {
+			continue
+		}
+		for _, n := range names {
+			out = append(out, Finding{ID: "shared-role", Severity: SeverityMedium, Resource: "UserProfiles." + n,
+				Path: "UserSettings.ExecutionRole", Detail: fmt.Sprintf("runs as %s, as %d user profiles do, with source identity off,"+
+					" so their calls cannot be told apart; give each user a role of their own (WithExecutionRole) or set WithSourceIdentity().", role, len(names))})
+		}
+	}
+	for _, s := range spaces {
+		if sharing, _ := lookup(s.memberDoc(), "SpaceSharingSettings.SharingType").(string); sharing == "Shared" {
+			out = append(out, Finding{ID: "shared-space-role", Severity: SeverityLow, Resource: "Spaces." + s.Name(),
+				Path: "SpaceSharingSettings.SharingType", Detail: "is Shared, so the space's apps run as the domain's one" +
+					" DefaultSpaceSettings.ExecutionRole whoever opens it: no per-user separation inside it;" +
+					" keep data a user alone may see out of shared spaces, or give the project a domain of its own."})
+		}
+		out = append(out, untagged("Spaces."+s.Name(), s.tags)...)
+	}
+	return out
+}
+
+// untagged is the member-untagged finding for a member with no tags.
+func untagged(resource string, tags map[string]string) []Finding {
+	if len(tags) > 0 {
+		return nil
+	}
+	return []Finding{{ID: "member-untagged", Severity: SeverityLow, Resource: resource, Path: "Tags",
+		Detail: "no tags, so ABAC policies that key on resource tags cannot tell it apart; set WithTags."}}
+}
+
+// AuditDomain applies Spec.Audit's rules to the live domain called name
+// and its user profiles and spaces, as the service reports them,
+// server-filled defaults and tags included: the spec Export returns. It
+// finds the domain as Get does: an error wrapping ErrNotFound when no
+// domain has the name, *AmbiguousNameError when several do. It only reads;
+// with WithOwner, a domain the Client does not own is a *NotOwnedError.
 func (c *Client) AuditDomain(ctx context.Context, name string) ([]Finding, error) {
-	d, err := c.Get(ctx, name)
+	spec, err := c.Export(ctx, ByName(name))
 	if err != nil {
 		return nil, err
 	}
-	return audit(encodeMap(d.Description)), nil
+	return spec.Audit(), nil
 }

@@ -28,6 +28,13 @@ func auditHardened() map[string]smdomain.Option {
 		"network": smdomain.WithAppNetworkAccessType(types.AppNetworkAccessTypeVpcOnly),
 		"source":  smdomain.WithSourceIdentity(),
 		"kms":     smdomain.WithKMSKey(auditKMSKey),
+		"sso":     smdomain.WithAuthMode(types.AuthModeSso),
+		"tags":    smdomain.WithTags(map[string]string{"team": "ml"}),
+		"studio": smdomain.WithDefaultUserSettings(&types.UserSettings{
+			StudioWebPortalSettings: &types.StudioWebPortalSettings{ExecutionRoleSessionNameMode: types.ExecutionRoleSessionNameModeUserIdentity},
+			JupyterLabAppSettings: &types.JupyterLabAppSettings{AppLifecycleManagement: &types.AppLifecycleManagement{
+				IdleSettings: &types.IdleSettings{LifecycleManagement: types.LifecycleManagementEnabled, IdleTimeoutInMinutes: aws.Int32(60)}}},
+		}),
 	}
 }
 
@@ -138,10 +145,13 @@ func TestSpecAuditRules(t *testing.T) {
 func TestSpecAuditUnsetSaysDefault(t *testing.T) {
 	spec := mustSpec(t, "ml-platform", smdomain.WithExecutionRole(testRole))
 	got := spec.Audit()
-	if diff := cmp.Diff([]string{"network-egress", "kms-key", "source-identity"}, ids(got)); diff != "" {
+	if diff := cmp.Diff([]string{"network-egress", "kms-key", "source-identity", "idle-shutdown", "session-name", "sso-auth", "untagged"}, ids(got)); diff != "" {
 		t.Fatalf("findings of a bare spec (-want +got):\n%s", diff)
 	}
 	for _, f := range got {
+		if f.ID == "sso-auth" || f.ID == "untagged" {
+			continue // AuthMode is IAM unless set; tags are absent, not unset
+		}
 		if !strings.HasPrefix(f.Detail, "unset") {
 			t.Errorf("%s: Detail does not say the field is unset: %q", f.ID, f.Detail)
 		}
@@ -155,7 +165,8 @@ func TestSpecAuditUnsetSaysDefault(t *testing.T) {
 func TestSpecAuditOrder(t *testing.T) {
 	spec := mustSpec(t, "ml-platform", auditEverythingRisky()...)
 	want := []smdomain.Severity{smdomain.SeverityHigh, smdomain.SeverityMedium, smdomain.SeverityMedium,
-		smdomain.SeverityMedium, smdomain.SeverityMedium, smdomain.SeverityLow}
+		smdomain.SeverityMedium, smdomain.SeverityMedium, smdomain.SeverityLow, smdomain.SeverityLow,
+		smdomain.SeverityLow, smdomain.SeverityLow, smdomain.SeverityLow}
 	got := spec.Audit()
 	var sev []smdomain.Severity
 	for _, f := range got {
@@ -164,7 +175,8 @@ func TestSpecAuditOrder(t *testing.T) {
 	if diff := cmp.Diff(want, sev); diff != "" {
 		t.Errorf("severities (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"network-egress", "docker-access", "kms-key", "notebook-sharing", "source-identity", "rstudio-admin"}, ids(got)); diff != "" {
+	if diff := cmp.Diff([]string{"network-egress", "docker-access", "kms-key", "notebook-sharing", "source-identity",
+		"idle-shutdown", "rstudio-admin", "session-name", "sso-auth", "untagged"}, ids(got)); diff != "" {
 		t.Errorf("order (-want +got):\n%s", diff)
 	}
 }
@@ -218,6 +230,10 @@ func TestAuditDomainServerDefaults(t *testing.T) {
 		{"network-egress", "AppNetworkAccessType"},
 		{"kms-key", "KmsKeyId"},
 		{"source-identity", "DomainSettings.ExecutionRoleIdentityConfig"},
+		{"idle-shutdown", "DefaultUserSettings.JupyterLabAppSettings.AppLifecycleManagement.IdleSettings.LifecycleManagement"},
+		{"session-name", "DefaultUserSettings.StudioWebPortalSettings.ExecutionRoleSessionNameMode"},
+		{"sso-auth", "AuthMode"},
+		{"untagged", "Tags"},
 	}, idPaths(got)); diff != "" {
 		t.Fatalf("findings (-want +got):\n%s", diff)
 	}
@@ -278,5 +294,54 @@ func TestAuditDomainErrors(t *testing.T) {
 	var amb *smdomain.AmbiguousNameError
 	if _, err := e.client.AuditDomain(ctx, "twice"); !errors.As(err, &amb) || len(amb.DomainIDs) != 2 {
 		t.Errorf("two domains with the name: %v, want *AmbiguousNameError with 2 IDs", err)
+	}
+}
+
+// The members' rules, and one rule set: a live team audits as its spec.
+func TestAuditMembers(t *testing.T) {
+	e := newEnv(t)
+	alice := mustProfile(t, "alice", smdomain.WithTags(map[string]string{"team": "fraud"}))
+	bob := mustProfile(t, "bob", smdomain.WithSecurityGroups("sg-0abc1234def567890", "sg-0bob1234def567890"),
+		smdomain.WithTags(map[string]string{"team": "churn"}))
+	carol := mustProfile(t, "carol", smdomain.WithExecutionRole("arn:aws:iam::123456789012:role/carol"))
+	project := mustSpace(t, "fraud-detection", smdomain.WithSpaceSharing(types.SharingTypeShared),
+		smdomain.WithTags(map[string]string{"project": "fraud"}))
+	spec := mustSpec(t, "audited", seedOptions(smdomain.WithUserProfiles(alice, bob, carol), smdomain.WithSpaces(project))...)
+	var members []string
+	for _, f := range spec.Audit() {
+		if f.Resource != "" {
+			members = append(members, f.ID+" "+f.Resource+" "+f.Path)
+		}
+	}
+	want := []string{
+		"profile-widens-network UserProfiles.bob UserSettings.SecurityGroups",
+		"shared-role UserProfiles.alice UserSettings.ExecutionRole",
+		"shared-role UserProfiles.bob UserSettings.ExecutionRole",
+		"member-untagged UserProfiles.carol Tags",
+		"shared-space-role Spaces.fraud-detection SpaceSharingSettings.SharingType",
+	}
+	if diff := cmp.Diff(want, members); diff != "" {
+		t.Errorf("member findings (-want +got):\n%s", diff)
+	}
+	withIdentity := mustSpec(t, "audited", seedOptions(smdomain.WithSourceIdentity(), smdomain.WithUserProfiles(alice, bob))...)
+	for _, f := range withIdentity.Audit() {
+		if f.ID == "shared-role" {
+			t.Errorf("shared-role with source identity on: %+v", f)
+		}
+	}
+
+	mustEnsure(t, e.client, spec)
+	live, err := e.client.AuditDomain(context.Background(), "audited")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var liveMembers []string
+	for _, f := range live {
+		if f.Resource != "" {
+			liveMembers = append(liveMembers, f.ID+" "+f.Resource+" "+f.Path)
+		}
+	}
+	if diff := cmp.Diff(want, liveMembers); diff != "" {
+		t.Errorf("live member findings differ from the spec's (-spec +live):\n%s", diff)
 	}
 }

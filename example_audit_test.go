@@ -34,6 +34,13 @@ func ExampleSpec_Audit() {
 		smdomain.WithAppNetworkAccessType(types.AppNetworkAccessTypeVpcOnly),
 		smdomain.WithSourceIdentity(),
 		smdomain.WithKMSKey("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+		smdomain.WithAuthMode(types.AuthModeSso),
+		smdomain.WithTags(map[string]string{"team": "ml"}),
+		smdomain.WithDefaultUserSettings(&types.UserSettings{
+			StudioWebPortalSettings: &types.StudioWebPortalSettings{ExecutionRoleSessionNameMode: types.ExecutionRoleSessionNameModeUserIdentity},
+			JupyterLabAppSettings: &types.JupyterLabAppSettings{AppLifecycleManagement: &types.AppLifecycleManagement{
+				IdleSettings: &types.IdleSettings{LifecycleManagement: types.LifecycleManagementEnabled}}},
+		}),
 	)
 	if err != nil {
 		fmt.Println(err)
@@ -44,6 +51,10 @@ func ExampleSpec_Audit() {
 	// high network-egress AppNetworkAccessType
 	// medium kms-key KmsKeyId
 	// medium source-identity DomainSettings.ExecutionRoleIdentityConfig
+	// low idle-shutdown DefaultUserSettings.JupyterLabAppSettings.AppLifecycleManagement.IdleSettings.LifecycleManagement
+	// low session-name DefaultUserSettings.StudioWebPortalSettings.ExecutionRoleSessionNameMode
+	// low sso-auth AuthMode
+	// low untagged Tags
 	// hardened: 0 findings
 }
 
@@ -70,11 +81,13 @@ func ExampleClient_AuditDomain() {
 		return
 	}
 	for _, f := range findings {
-		fmt.Printf("%s %s\n  %s: %s\n", f.Severity, f.ID, f.Path, f.Detail)
+		if f.Severity != smdomain.SeverityLow {
+			fmt.Printf("%s %s %v\n  %s: %s\n", f.Severity, f.ID, f.References, f.Path, f.Detail)
+		}
 	}
 	// Output:
-	// high network-egress
+	// high network-egress [prowler:sagemaker_domain_vpc_only_enabled aws-config:SAGEMAKER_DOMAIN_IN_VPC]
 	//   AppNetworkAccessType: PublicInternetOnly, so the apps' traffic other than to the home EFS volume goes to the internet through a VPC that SageMaker manages, outside your VPC's security groups, routes and endpoint policies; keep it in your VPC with WithAppNetworkAccessType(types.AppNetworkAccessTypeVpcOnly).
-	// medium kms-key
+	// medium kms-key [prowler:sagemaker_domain_encrypted_with_cmk checkov:CKV_AWS_187]
 	//   KmsKeyId: unset, so the home EFS volume and the apps' EBS volumes are encrypted with an AWS managed key, whose key policy the team cannot change, rather than a customer managed key; set WithKMSKey(keyARN) when the domain is created (the key cannot change afterwards).
 }

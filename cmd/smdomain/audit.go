@@ -87,7 +87,11 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	failing := 0
 	for _, f := range findings {
-		fmt.Fprintf(stdout, "%s  %s  %s: %s\n", strings.ToUpper(string(f.Severity)), f.ID, f.Path, f.Detail)
+		where := f.Path
+		if f.Resource != "" {
+			where = f.Resource + " " + f.Path
+		}
+		fmt.Fprintf(stdout, "%s  %s  %s: %s\n", strings.ToUpper(string(f.Severity)), f.ID, where, f.Detail)
 		if r, ok := severityRank[f.Severity]; ok && r <= threshold {
 			failing++
 		}

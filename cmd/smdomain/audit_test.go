@@ -8,14 +8,20 @@ import (
 
 // hardenedJSON is seedJSON with every audited setting closed.
 var hardenedJSON = strings.NewReplacer(
-	`"AuthMode": "IAM",`, `"AuthMode": "IAM", "AppNetworkAccessType": "VpcOnly",
+	`"AuthMode": "IAM",`, `"AuthMode": "SSO", "AppNetworkAccessType": "VpcOnly",
   "KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
   "DomainSettings": {"ExecutionRoleIdentityConfig": "USER_PROFILE_NAME"},`,
+	`"SecurityGroups": ["sg-0abc1234def567890"]`, `"SecurityGroups": ["sg-0abc1234def567890"],
+    "StudioWebPortalSettings": {"ExecutionRoleSessionNameMode": "USER_IDENTITY"},
+    "JupyterLabAppSettings": {"AppLifecycleManagement": {"IdleSettings": {"LifecycleManagement": "ENABLED"}}}`,
 ).Replace(seedJSON)
 
-// mediumJSON keeps traffic in the VPC but leaves the key and the source
-// identity to the service: medium findings only.
-var mediumJSON = strings.Replace(seedJSON, `"AuthMode": "IAM",`, `"AuthMode": "IAM", "AppNetworkAccessType": "VpcOnly",`, 1)
+// mediumJSON is hardenedJSON leaving the key and the source identity to
+// the service: medium findings only.
+var mediumJSON = strings.NewReplacer(
+	`"KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",`, ``,
+	`"DomainSettings": {"ExecutionRoleIdentityConfig": "USER_PROFILE_NAME"},`, ``,
+).Replace(hardenedJSON)
 
 // lowJSON is hardenedJSON with RStudio admin for every user: one low finding.
 var lowJSON = strings.Replace(hardenedJSON, `"SecurityGroups": ["sg-0abc1234def567890"]`,
@@ -38,7 +44,8 @@ func TestCLIAudit(t *testing.T) {
 				"WithAppNetworkAccessType(types.AppNetworkAccessTypeVpcOnly)",
 				"MEDIUM  kms-key  KmsKeyId: unset",
 				"MEDIUM  source-identity  DomainSettings.ExecutionRoleIdentityConfig: unset (the service uses DISABLED)",
-			}, 3},
+				"LOW  sso-auth  AuthMode: IAM",
+			}, 6},
 			{"hardened", hardenedJSON, "", 0, nil, 0},
 			{"hardened, fail on low", hardenedJSON, "low", 0, nil, 0},
 			{"medium, fail on high", mediumJSON, "high", 0, []string{"MEDIUM  kms-key", "MEDIUM  source-identity"}, 2},
@@ -64,7 +71,7 @@ func TestCLIAudit(t *testing.T) {
 			t.Errorf("auditing specs called the emulator %d times, want 0", len(calls))
 		}
 		got := c.run(seedJSON, "audit", "-f", "-")
-		want(t, "standard input", got, 2, []string{"HIGH  network-egress"}, []string{"1 of 3 finding(s) at or above high"})
+		want(t, "standard input", got, 2, []string{"HIGH  network-egress"}, []string{"1 of 6 finding(s) at or above high"})
 	})
 
 	t.Run("live", func(t *testing.T) {
