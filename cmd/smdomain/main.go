@@ -22,9 +22,9 @@
 // and exits 130 or 143 (the emulator stops cleanly, with 0). Every request
 // has connect and read timeouts (--cli-connect-timeout, --cli-read-timeout)
 // and every command that talks to AWS an overall deadline (--timeout);
-// plain http is refused,
-// before connecting, to any host that is not loopback, wherever the
-// endpoint comes from (--allow-insecure-endpoint allows it).
+// plain http is refused, before connecting, to any host that is not
+// loopback, wherever the endpoint comes from (--allow-insecure-endpoint
+// allows it).
 package main
 
 import (

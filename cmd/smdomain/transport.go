@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -17,8 +18,9 @@ import (
 const defaultHTTPTimeout = 60 * time.Second
 
 // newHTTPClient returns the HTTP client of every AWS client a command
-// builds (SageMaker and STS, and those the SDK builds to get credentials:
-// assume-role STS, SSO, instance metadata, container credentials). A
+// builds: SageMaker and STS, and those the SDK builds from the same
+// configuration to get credentials (assume-role STS, SSO, the instance
+// metadata service). A
 // connection must be made within connect and must deliver data at least
 // every read (0: no limit). Unless allowInsecure, every request passes
 // checkPlainHTTP before anything is dialed.
@@ -69,9 +71,9 @@ func (e *insecureEndpointError) Error() string {
 // SigV4 does not send the secret key, but it does send the access key ID,
 // the session token and every request and response in clear.
 //
-// The addresses of the instance metadata service and of the ECS and EKS
-// container credential endpoints, which the SDK reaches over plain http
-// to get credentials and which never leave the host, are allowed too.
+// The instance metadata service's addresses, which the SDK reaches over
+// plain http for an EC2 instance's credentials and which never leave the
+// host, are allowed too.
 func checkPlainHTTP(u *url.URL) error {
 	if u.Scheme != "http" || plainHTTPHost(u.Hostname()) {
 		return nil
@@ -79,25 +81,20 @@ func checkPlainHTTP(u *url.URL) error {
 	return &insecureEndpointError{endpoint: u.Scheme + "://" + u.Host}
 }
 
-// credentialHosts are the on-host addresses the SDK gets credentials from
-// over plain http: the instance metadata service (IPv4 and IPv6), the ECS
-// container endpoint and the EKS Pod Identity agent (IPv4 and IPv6).
-var credentialHosts = []string{"169.254.169.254", "fd00:ec2::254", "169.254.170.2", "169.254.170.23", "fd00:ec2::23"}
+// metadataHosts are the instance metadata service's IPv4 and IPv6
+// addresses. (The ECS and EKS container credential endpoints are not here:
+// the SDK reaches them with a client of its own.)
+var metadataHosts = []net.IP{net.ParseIP("169.254.169.254"), net.ParseIP("fd00:ec2::254")}
 
 // plainHTTPHost reports whether plain http to host is allowed: loopback
 // by its literal form (a 127.0.0.0/8 or ::1 address, or "localhost"; no
-// name is looked up), or one of credentialHosts.
+// name is looked up), or one of metadataHosts.
 func plainHTTPHost(host string) bool {
 	if loopbackHost(host) {
 		return true
 	}
 	ip := net.ParseIP(host)
-	for _, h := range credentialHosts {
-		if ip != nil && ip.Equal(net.ParseIP(h)) {
-			return true
-		}
-	}
-	return false
+	return ip != nil && slices.ContainsFunc(metadataHosts, ip.Equal)
 }
 
 // loopbackHost reports whether host is "localhost" or a loopback address.

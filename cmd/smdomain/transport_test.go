@@ -123,7 +123,7 @@ func TestCLIInsecureEndpointEverywhere(t *testing.T) {
 				t.Fatal(err)
 			}
 			start := time.Now()
-			got := c.runEnv(append(slices.Clone(base), tc.env...), "", append(tc.args, "--cli-connect-timeout", "2")...)
+			got := c.runEnv(append(slices.Clone(base), tc.env...), "", append(tc.args, "--cli-connect-timeout", "2", "--cli-read-timeout", "2")...)
 			msg := tc.stderr
 			if msg == "" {
 				msg = refusal
@@ -170,6 +170,26 @@ func TestCLILoopbackEndpoints(t *testing.T) {
 	want(t, "delete via AWS_ENDPOINT_URL", c.runEnv(append(slices.Clone(c.env), "AWS_ENDPOINT_URL="+c.srv.URL), "", "delete", "ml-platform"), 0, []string{"deleted"}, nil)
 }
 
+// An instance's credentials come from the metadata service over plain
+// http, which the guard lets through: here the request reaches the proxy
+// tripwire instead of 169.254.169.254, and no credentials come back.
+func TestCLIInstanceMetadataAllowed(t *testing.T) {
+	c := newCLI(t)
+	trip := newTripwire(t)
+	env := slices.DeleteFunc(slices.Clone(c.env), func(s string) bool {
+		return strings.HasPrefix(s, "AWS_ACCESS_KEY_ID=") || strings.HasPrefix(s, "AWS_SECRET_ACCESS_KEY=") || strings.HasPrefix(s, "AWS_EC2_METADATA_DISABLED=")
+	})
+	env = append(env, "HTTP_PROXY="+trip.url(), "HTTPS_PROXY="+trip.url())
+	got := c.runEnv(env, "", "get", "ml", "--endpoint-url", c.srv.URL, "--cli-read-timeout", "1", "--timeout", "30s")
+	want(t, "get", got, 1, nil, []string{"EC2 IMDS"})
+	if strings.Contains(got.stderr, "refused") || trip.count() == 0 {
+		t.Errorf("the metadata service was not asked (%d connections to the tripwire):\n%s", trip.count(), got.stderr)
+	}
+	if calls := c.srv.Calls(); len(calls) != 0 {
+		t.Errorf("the emulator was called without credentials: %v", calls[0].Operation)
+	}
+}
+
 func TestPlainHTTPAllowed(t *testing.T) {
 	for _, tc := range []struct {
 		url string
@@ -183,9 +203,7 @@ func TestPlainHTTPAllowed(t *testing.T) {
 		{"http://localhost:4599/", true},
 		{"http://169.254.169.254/latest/api/token", true},
 		{"http://[fd00:ec2::254]/latest/api/token", true},
-		{"http://169.254.170.2/v2/credentials/x", true},
-		{"http://169.254.170.23/v1/credentials", true},
-		{"http://[fd00:ec2::23]/v1/credentials", true},
+		{"http://169.254.170.2/v2/credentials/x", false},
 		{"http://192.0.2.1:9/", false},
 		{"http://10.0.0.5/", false},
 		{"http://169.254.1.1/", false},
