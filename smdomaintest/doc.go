@@ -37,6 +37,15 @@
 // MissingAuthenticationToken. The region in the credential scope goes into
 // ARNs and Studio URLs, and domains live in the region they were created in.
 //
+// # Serving under load
+//
+// The emulator holds its lock for each request, and no request does work
+// in proportion to everything stored: a resource is reached through maps
+// and per-domain indexes, settled (see Behaviour) only when a request
+// reaches it, and a List page starts with a binary search in creation
+// order; nothing is sorted per request. Deletes, which name what blocks
+// them, and DomainIDs look at the whole domain or the whole emulator.
+//
 // # Behaviour
 //
 // Domain IDs are d- and 12 random lowercase letters and digits; ARNs are
@@ -61,7 +70,8 @@
 // SingleSignOnApplicationArn.
 //
 // Status follows the Clock given with WithClock, computed from timestamps
-// when a request arrives (no goroutine runs in the background): Pending
+// for each resource when a request reaches it (finds, lists or writes it,
+// or something it belongs to): no goroutine runs in the background. Pending
 // becomes InService after the create delay, Updating becomes InService
 // after the update delay, Deleting disappears after the delete delay.
 // LastModifiedTime is the time of the last change, transitions included.

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 )
 
@@ -31,16 +32,20 @@ const maxBodyBytes = 10 << 20
 type Emulator struct {
 	opts options
 
-	mu        sync.Mutex
-	domains   map[string]*domain // by domain ID
-	seq       int64              // creation counter, orders every listing
-	profiles  map[childKey]*userProfile
-	spaces    map[childKey]*space
-	apps      []*app // in creation order, Deleted ones included
-	tags      map[string][]types.Tag
-	faults    map[fault]map[string]int
-	calls     []Call
-	retention map[string]types.RetentionType
+	mu          sync.Mutex
+	seq         int64              // creation counter, orders every listing
+	domains     map[string]*domain // by domain ID
+	domainOrder byCreation[sagemaker.DescribeDomainOutput]
+	live        map[string]int            // domains not Deleting, by region: what the quota counts
+	profiles    map[childKey]*userProfile // by profileKey
+	spaces      map[childKey]*space
+	families    map[string]*family // by domain ID: what lives in each domain
+	all         lists              // every user profile, space and app (Deleted ones included)
+	byARN       map[string]any     // every resource by ARN; for an app's, the newest app
+	tags        map[string][]types.Tag
+	faults      map[fault]map[string]int
+	calls       []Call
+	retention   map[string]types.RetentionType
 }
 
 var _ http.Handler = (*Emulator)(nil)
@@ -51,8 +56,11 @@ func NewEmulator(opts ...Option) *Emulator {
 	return &Emulator{
 		opts:      newOptions(opts),
 		domains:   map[string]*domain{},
+		live:      map[string]int{},
 		profiles:  map[childKey]*userProfile{},
 		spaces:    map[childKey]*space{},
+		families:  map[string]*family{},
+		byARN:     map[string]any{},
 		tags:      map[string][]types.Tag{},
 		faults:    map[fault]map[string]int{},
 		retention: map[string]types.RetentionType{},

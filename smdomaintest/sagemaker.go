@@ -114,7 +114,6 @@ func (e *Emulator) serveSageMaker(r *http.Request, body []byte, now time.Time) (
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.settle(now)
 	f := e.takeFault(op)
 	switch f {
 	case faultCut:
