@@ -34,8 +34,12 @@
 //
 // Every request needs a SigV4 Authorization header; without one SageMaker
 // answers 400 MissingAuthenticationTokenException and STS 403
-// MissingAuthenticationToken. The region in the credential scope goes into
-// ARNs and Studio URLs, and domains live in the region they were created in.
+// MissingAuthenticationToken (a malformed one IncompleteSignatureException
+// or IncompleteSignature, one scoped to the other service 403). Such a
+// request, and a SageMaker request that is not a POST, is answered before
+// its body is read and is not logged. The region in the credential scope
+// goes into ARNs and Studio URLs, and domains live in the region they were
+// created in.
 //
 // # Serving under load
 //
@@ -45,6 +49,14 @@
 // reaches it, and a List page starts with a binary search in creation
 // order; nothing is sorted per request. Deletes, which name what blocks
 // them, and DomainIDs look at the whole domain or the whole emulator.
+//
+// A request body is read within WithBodyReadTimeout (wall clock, default
+// DefaultBodyReadTimeout) and up to WithMaxBodyBytes (default
+// DefaultMaxBodyBytes): a slower client is answered 408 Request Timeout, a
+// larger body 413 Request Entity Too Large, in plain text, and its
+// connection closed. These hold on any http.Server; NewHTTPServer also sets
+// the server's header, idle and write timeouts, and NewServer uses the
+// same settings.
 //
 // # Behaviour
 //
@@ -212,8 +224,16 @@
 // for the next calls of an operation, any served operation;
 // SetDomainStatus moves a domain to any status, such as Failed with a
 // FailureReason, and SetUserProfileStatus, SetSpaceStatus and SetAppStatus
-// do the same for the other resources (to test Delete_Failed, say). Calls records every request
-// (operation, virtual time, body size, top-level fields, status, fault).
+// do the same for the other resources (to test Delete_Failed, say).
+//
+// Calls returns the call log: for each request that was authenticated,
+// the operation, virtual time, body size, top-level fields, status and
+// fault, and a copy of the body. The log is a ring of the newest
+// WithCallLogCapacity calls (default DefaultCallLogCapacity), and keeps at
+// most WithCallBodyLimit bytes of each body (default DefaultCallBodyLimit;
+// RequestBytes is always the full size), so a long-running emulator's log
+// stays bounded. A test that counts calls should ResetCalls first and
+// stay under the capacity.
 //
 // # Differences from the real service
 //
@@ -268,6 +288,9 @@
 //     by member; the API reference does not say how deep the service
 //     merges.
 //   - The Studio URL uses sagemaker.aws in every partition.
+//   - The body size limit, and the 408 and 413 answers, are the
+//     emulator's; the service's front end has limits and answers of its
+//     own.
 //   - ListDomains returns domains in creation order; the service's order
 //     is not documented.
 package smdomaintest
