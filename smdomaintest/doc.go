@@ -47,8 +47,10 @@
 // in proportion to everything stored: a resource is reached through maps
 // and per-domain indexes, settled (see Behaviour) only when a request
 // reaches it, and a List page starts with a binary search in creation
-// order; nothing is sorted per request. Deletes, which name what blocks
-// them, and DomainIDs look at the whole domain or the whole emulator.
+// order, never a sort (a page whose filters, such as
+// UserProfileNameContains, match little walks until it is full). Deletes,
+// which name what blocks them, look at the whole domain or owner, and
+// DomainIDs at the whole emulator.
 //
 // A request body is read within WithBodyReadTimeout (wall clock, default
 // DefaultBodyReadTimeout) and up to WithMaxBodyBytes (default
