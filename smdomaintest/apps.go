@@ -3,15 +3,13 @@ package smdomaintest
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	"github.com/finegrained/smdomain/internal/wire"
 )
-
-// app is one emulated app. A Deleted app stays until its owner goes.
-type app = resource[sagemaker.DescribeAppOutput]
 
 // appOwner is the user profile or the space an app belongs to: exactly
 // one of the names is set.
@@ -21,6 +19,18 @@ type appOwner struct {
 }
 
 func (o appOwner) name() string { return o.userProfile + o.space }
+
+// key returns o as the family indexes it: a user profile's name in lower
+// case.
+func (o appOwner) key() appOwner {
+	o.userProfile = strings.ToLower(o.userProfile)
+	return o
+}
+
+// ownerOfApp returns the owner of a.
+func ownerOfApp(a *app) appOwner {
+	return appOwner{userProfile: aws.ToString(a.out.UserProfileName), space: aws.ToString(a.out.SpaceName)}
+}
 
 func (o appOwner) String() string {
 	if o.space != "" {
@@ -39,23 +49,16 @@ func ownerOf(userProfileName, spaceName *string) (appOwner, *apiError) {
 	return o, nil
 }
 
-// owns reports whether a belongs to owner o of domainID.
-func (o appOwner) owns(domainID string, a *app) bool {
-	return aws.ToString(a.out.DomainId) == domainID &&
-		aws.ToString(a.out.UserProfileName) == o.userProfile &&
-		aws.ToString(a.out.SpaceName) == o.space
-}
-
-// resolveOwner returns the status of an app owner, and o with the user
-// profile's name as the profile was created (a request may name it in any
-// case); ResourceNotFound when the owner does not exist (the domain is
-// known to exist).
-func (e *Emulator) resolveOwner(domainID string, o appOwner) (appOwner, string, *apiError) {
+// resolveOwner settles an app owner and returns its status, and o with
+// the user profile's name as the profile was created (a request may name
+// it in any case); ResourceNotFound when the owner does not exist (the
+// domain is known to exist).
+func (e *Emulator) resolveOwner(domainID string, o appOwner, now time.Time) (appOwner, string, *apiError) {
 	if o.space != "" {
-		if s, ok := e.spaces[childKey{domainID, o.space}]; ok {
+		if s := e.settledSpace(domainID, o.space, now); s != nil {
 			return o, string(s.out.Status), nil
 		}
-	} else if p, ok := e.profiles[profileKey(domainID, o.userProfile)]; ok {
+	} else if p := e.settledProfile(domainID, o.userProfile, now); p != nil {
 		o.userProfile = aws.ToString(p.out.UserProfileName)
 		return o, string(p.out.Status), nil
 	}
@@ -69,22 +72,32 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// findApp returns the newest app with the given owner, type and name: the
-// one not Deleted if there is one (at most one is), else the last
-// Deleted. It answers ResourceNotFound for a missing domain, owner or app.
-func (e *Emulator) findApp(region, domainID string, o appOwner, appType types.AppType, name string) (*app, *apiError) {
-	if _, err := e.find(region, domainID); err != nil {
+// newestApp returns the newest app of owner o of domainID (known to
+// exist) with the given type and name, settled: the one not Deleted if
+// there is one (at most one is), else the last Deleted; nil when there is
+// none.
+func (e *Emulator) newestApp(domainID string, o appOwner, appType types.AppType, name string, now time.Time) *app {
+	apps := *under(e.families[domainID].ownerApps, o.key())
+	for i := len(apps) - 1; i >= 0; i-- {
+		if a := apps[i]; a.out.AppType == appType && aws.ToString(a.out.AppName) == name && settle(e, appLife{}, a, now) {
+			return a
+		}
+	}
+	return nil
+}
+
+// findApp returns newestApp, or ResourceNotFound for a missing domain,
+// owner or app.
+func (e *Emulator) findApp(req *request, domainID string, o appOwner, appType types.AppType, name string) (*app, *apiError) {
+	if _, err := e.find(req, domainID); err != nil {
 		return nil, err
 	}
-	o, _, err := e.resolveOwner(domainID, o)
+	o, _, err := e.resolveOwner(domainID, o, req.now)
 	if err != nil {
 		return nil, err
 	}
-	for i := len(e.apps) - 1; i >= 0; i-- {
-		a := e.apps[i]
-		if o.owns(domainID, a) && a.out.AppType == appType && aws.ToString(a.out.AppName) == name {
-			return a, nil
-		}
+	if a := e.newestApp(domainID, o, appType, name, req.now); a != nil {
+		return a, nil
 	}
 	return nil, errorf(400, "ResourceNotFound", "App %s of type %s not found for %s in domain %s", name, appType, o, domainID)
 }
@@ -102,20 +115,18 @@ func (e *Emulator) createApp(req *request) (any, *apiError) {
 		return nil, err
 	}
 	domainID, name := aws.ToString(in.DomainId), aws.ToString(in.AppName)
-	if _, err := e.domainForCreate(req.region, domainID, "app"); err != nil {
+	if _, err := e.domainForCreate(req, domainID, "app"); err != nil {
 		return nil, err
 	}
-	o, st, apiErr := e.resolveOwner(domainID, o)
+	o, st, apiErr := e.resolveOwner(domainID, o, req.now)
 	if apiErr != nil {
 		return nil, apiErr
 	}
 	if st != string(types.UserProfileStatusInService) {
 		return nil, errorf(400, "ResourceInUse", "%s of domain %s is in status %s; an app can be created only for an InService owner", capitalize(o.String()), domainID, st)
 	}
-	for _, a := range e.apps {
-		if o.owns(domainID, a) && a.out.AppType == in.AppType && aws.ToString(a.out.AppName) == name && a.out.Status != types.AppStatusDeleted {
-			return nil, errorf(400, "ResourceInUse", "App %s of type %s already exists for %s in domain %s", name, in.AppType, o, domainID)
-		}
+	if a := e.newestApp(domainID, o, in.AppType, name, req.now); a != nil && a.out.Status != types.AppStatusDeleted {
+		return nil, errorf(400, "ResourceInUse", "App %s of type %s already exists for %s in domain %s", name, in.AppType, o, domainID)
 	}
 	e.seq++
 	arn := e.childARN(req, "app", domainID, o.name()+"/"+strings.ToLower(string(in.AppType))+"/"+name)
@@ -134,7 +145,7 @@ func (e *Emulator) createApp(req *request) (any, *apiError) {
 	} else {
 		out.UserProfileName = aws.String(o.userProfile)
 	}
-	e.apps = append(e.apps, &app{out: out, region: req.region, seq: e.seq, since: req.now})
+	e.addApp(&app{out: out, region: req.region, seq: e.seq, since: req.now})
 	delete(e.tags, arn)
 	if len(in.Tags) > 0 {
 		e.tags[arn] = mergeTags(nil, in.Tags)
@@ -151,7 +162,7 @@ func (e *Emulator) describeApp(req *request) (any, *apiError) {
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	a, apiErr := e.findApp(req.region, aws.ToString(in.DomainId), o, in.AppType, aws.ToString(in.AppName))
+	a, apiErr := e.findApp(req, aws.ToString(in.DomainId), o, in.AppType, aws.ToString(in.AppName))
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -168,7 +179,7 @@ func (e *Emulator) deleteApp(req *request) (any, *apiError) {
 		return nil, apiErr
 	}
 	domainID, name := aws.ToString(in.DomainId), aws.ToString(in.AppName)
-	a, apiErr := e.findApp(req.region, domainID, o, in.AppType, name)
+	a, apiErr := e.findApp(req, domainID, o, in.AppType, name)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -180,9 +191,7 @@ func (e *Emulator) deleteApp(req *request) (any, *apiError) {
 	case types.AppStatusDeleted:
 		return nil, errorf(400, "ResourceNotFound", "App %s of type %s for %s in domain %s is already Deleted", name, in.AppType, o, domainID)
 	}
-	a.out.Status = types.AppStatusDeleting
-	a.out.FailureReason = nil
-	a.since = req.now
+	mark(appLife{}, a, string(types.AppStatusDeleting), "", req.now)
 	return &sagemaker.DeleteAppOutput{}, nil
 }
 
@@ -191,17 +200,17 @@ func (e *Emulator) listApps(req *request) (any, *apiError) {
 	if err := checkInput("ListApps", req.doc, &in); err != nil {
 		return nil, err
 	}
-	var as []*app
-	for _, a := range e.apps {
-		if a.region != req.region ||
-			(in.DomainIdEquals != nil && aws.ToString(a.out.DomainId) != *in.DomainIdEquals) ||
-			(in.UserProfileNameEquals != nil && !strings.EqualFold(aws.ToString(a.out.UserProfileName), *in.UserProfileNameEquals)) ||
-			(in.SpaceNameEquals != nil && aws.ToString(a.out.SpaceName) != *in.SpaceNameEquals) {
-			continue
-		}
-		as = append(as, a)
+	// The apps of one owner of one domain have a list of their own.
+	list := &e.listsFor(req, in.DomainIdEquals).apps
+	if o, err := ownerOf(in.UserProfileNameEquals, in.SpaceNameEquals); err == nil && in.DomainIdEquals != nil {
+		list = under(e.familyIn(req, *in.DomainIdEquals).ownerApps, o.key())
 	}
-	page, next, apiErr := paginate(as, func(a *app) int64 { return a.seq }, in.MaxResults, in.NextToken, "apps", in.SortOrder == types.SortOrderDescending)
+	page, next, apiErr := walk(list, in.MaxResults, in.NextToken, "apps", in.SortOrder == types.SortOrderDescending, func(a *app) bool {
+		return a.region == req.region &&
+			(in.UserProfileNameEquals == nil || strings.EqualFold(aws.ToString(a.out.UserProfileName), *in.UserProfileNameEquals)) &&
+			(in.SpaceNameEquals == nil || aws.ToString(a.out.SpaceName) == *in.SpaceNameEquals) &&
+			settle(e, appLife{}, a, req.now)
+	})
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -235,19 +244,10 @@ func (e *Emulator) SetAppStatus(appARN, status, failureReason string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.opts.clock.Now()
-	e.settle(now)
-	for i := len(e.apps) - 1; i >= 0; i-- {
-		a := e.apps[i]
-		if aws.ToString(a.out.AppArn) != appARN {
-			continue
-		}
-		a.out.Status = st
-		a.out.FailureReason = nil
-		if failureReason != "" {
-			a.out.FailureReason = aws.String(failureReason)
-		}
-		a.since = now
-		return nil
+	a, ok := e.byARN[appARN].(*app)
+	if !ok || !settle(e, appLife{}, a, now) {
+		return fmt.Errorf("smdomaintest: app %s not found", appARN)
 	}
-	return fmt.Errorf("smdomaintest: app %s not found", appARN)
+	mark(appLife{}, a, status, failureReason, now)
+	return nil
 }

@@ -34,8 +34,31 @@
 //
 // Every request needs a SigV4 Authorization header; without one SageMaker
 // answers 400 MissingAuthenticationTokenException and STS 403
-// MissingAuthenticationToken. The region in the credential scope goes into
-// ARNs and Studio URLs, and domains live in the region they were created in.
+// MissingAuthenticationToken (a malformed one IncompleteSignatureException
+// or IncompleteSignature, one scoped to the other service 403). Such a
+// request, and a SageMaker request that is not a POST, is answered before
+// its body is read and is not logged. The region in the credential scope
+// goes into ARNs and Studio URLs, and domains live in the region they were
+// created in.
+//
+// # Serving under load
+//
+// The emulator holds its lock for each request, and no request does work
+// in proportion to everything stored: a resource is reached through maps
+// and per-domain indexes, settled (see Behaviour) only when a request
+// reaches it, and a List page starts with a binary search in creation
+// order, never a sort (a page whose filters, such as
+// UserProfileNameContains, match little walks until it is full). Deletes,
+// which name what blocks them, look at the whole domain or owner, and
+// DomainIDs at the whole emulator.
+//
+// A request body is read within WithBodyReadTimeout (wall clock, default
+// DefaultBodyReadTimeout) and up to WithMaxBodyBytes (default
+// DefaultMaxBodyBytes): a slower client is answered 408 Request Timeout, a
+// larger body 413 Request Entity Too Large, in plain text, and its
+// connection closed. These hold on any http.Server; NewHTTPServer also sets
+// the server's header, idle and write timeouts, and NewServer uses the
+// same settings.
 //
 // # Behaviour
 //
@@ -61,7 +84,8 @@
 // SingleSignOnApplicationArn.
 //
 // Status follows the Clock given with WithClock, computed from timestamps
-// when a request arrives (no goroutine runs in the background): Pending
+// for each resource when a request reaches it (finds, lists or writes it,
+// or something it belongs to): no goroutine runs in the background. Pending
 // becomes InService after the create delay, Updating becomes InService
 // after the update delay, Deleting disappears after the delete delay.
 // LastModifiedTime is the time of the last change, transitions included.
@@ -202,8 +226,16 @@
 // for the next calls of an operation, any served operation;
 // SetDomainStatus moves a domain to any status, such as Failed with a
 // FailureReason, and SetUserProfileStatus, SetSpaceStatus and SetAppStatus
-// do the same for the other resources (to test Delete_Failed, say). Calls records every request
-// (operation, virtual time, body size, top-level fields, status, fault).
+// do the same for the other resources (to test Delete_Failed, say).
+//
+// Calls returns the call log: for each request that was authenticated,
+// the operation, virtual time, body size, top-level fields, status and
+// fault, and a copy of the body. The log is a ring of the newest
+// WithCallLogCapacity calls (default DefaultCallLogCapacity), and keeps at
+// most WithCallBodyLimit bytes of each body (default DefaultCallBodyLimit;
+// RequestBytes is always the full size), so a long-running emulator's log
+// stays bounded. A test that counts calls should ResetCalls first and
+// stay under the capacity.
 //
 // # Differences from the real service
 //
@@ -258,6 +290,9 @@
 //     by member; the API reference does not say how deep the service
 //     merges.
 //   - The Studio URL uses sagemaker.aws in every partition.
+//   - The body size limit, and the 408 and 413 answers, are the
+//     emulator's; the service's front end has limits and answers of its
+//     own.
 //   - ListDomains returns domains in creation order; the service's order
 //     is not documented.
 package smdomaintest

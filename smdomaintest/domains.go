@@ -15,41 +15,6 @@ import (
 	"github.com/finegrained/smdomain/internal/wire"
 )
 
-// domain is one emulated domain.
-type domain = resource[sagemaker.DescribeDomainOutput]
-
-// settle applies the status transitions whose time has come: Pending and
-// Updating become InService, Deleting domains disappear, and likewise for
-// user profiles, spaces and apps. Status is thus a function of the clock;
-// nothing runs in the background.
-func (e *Emulator) settle(now time.Time) {
-	e.settleResources(now)
-	for id, d := range e.domains {
-		switch d.out.Status {
-		case types.DomainStatusPending:
-			e.finish(d, now, e.opts.createDelay)
-		case types.DomainStatusUpdating:
-			e.finish(d, now, e.opts.updateDelay)
-		case types.DomainStatusDeleting:
-			if !now.Before(d.since.Add(e.opts.deleteDelay)) {
-				delete(e.tags, aws.ToString(d.out.DomainArn))
-				delete(e.domains, id)
-				e.dropChildren(id)
-			}
-		}
-	}
-}
-
-func (e *Emulator) finish(d *domain, now time.Time, delay time.Duration) {
-	at := d.since.Add(delay)
-	if now.Before(at) {
-		return
-	}
-	d.out.Status = types.DomainStatusInService
-	d.out.LastModifiedTime = aws.Time(epoch(at))
-	d.since = at
-}
-
 // epoch rounds t to what the wire carries: UTC, whole milliseconds.
 func epoch(t time.Time) time.Time { return t.Round(0).UTC().Truncate(time.Millisecond) }
 
@@ -72,23 +37,26 @@ func (e *Emulator) newDomainID() string {
 	}
 }
 
-// find returns the domain with id in region, or ResourceNotFound.
-func (e *Emulator) find(region, id string) (*domain, *apiError) {
+// find returns the domain with id in the request's region, settled, or
+// ResourceNotFound.
+func (e *Emulator) find(req *request, id string) (*domain, *apiError) {
 	d, ok := e.domains[id]
-	if !ok || d.region != region {
+	if !ok || d.region != req.region || !settle(e, domainLife{}, d, req.now) {
 		return nil, errorf(400, "ResourceNotFound", "Domain %s not found", id)
 	}
 	return d, nil
 }
 
-func (e *Emulator) liveDomains(region string) int {
-	n := 0
-	for _, d := range e.domains {
-		if d.region == region && d.out.Status != types.DomainStatusDeleting {
-			n++
-		}
+// markDomain is mark for a domain, keeping the count of the region's
+// domains that are not Deleting, which the quota reads.
+func (e *Emulator) markDomain(d *domain, status types.DomainStatus, reason string, at time.Time) {
+	if d.out.Status == types.DomainStatusDeleting {
+		e.live[d.region]++
 	}
-	return n
+	if status == types.DomainStatusDeleting {
+		e.live[d.region]--
+	}
+	mark(domainLife{}, d, string(status), reason, at)
 }
 
 func (e *Emulator) createDomain(req *request) (any, *apiError) {
@@ -102,8 +70,8 @@ func (e *Emulator) createDomain(req *request) (any, *apiError) {
 	if err := checkTags(in.Tags); err != nil {
 		return nil, err
 	}
-	if q := e.opts.quota; q > 0 && e.liveDomains(req.region) >= q {
-		return nil, errorf(400, "ResourceLimitExceeded", "The account-level service limit 'Maximum number of domains per account per region' is %d domains, with current utilization of %d domains", q, e.liveDomains(req.region))
+	if q := e.opts.quota; q > 0 && e.live[req.region] >= q {
+		return nil, errorf(400, "ResourceLimitExceeded", "The account-level service limit 'Maximum number of domains per account per region' is %d domains, with current utilization of %d domains", q, e.live[req.region])
 	}
 
 	id := e.newDomainID()
@@ -133,7 +101,12 @@ func (e *Emulator) createDomain(req *request) (any, *apiError) {
 	}
 	fillDefaults(out, req.partition, e.opts.account)
 	e.seq++
-	e.domains[id] = &domain{out: out, region: req.region, seq: e.seq, since: req.now}
+	d := &domain{out: out, region: req.region, seq: e.seq, since: req.now}
+	e.domains[id] = d
+	e.domainOrder.add(d)
+	e.families[id] = newFamily()
+	e.byARN[arn] = d
+	e.live[req.region]++
 	if len(in.Tags) > 0 {
 		e.tags[arn] = mergeTags(nil, in.Tags)
 	}
@@ -214,7 +187,7 @@ func (e *Emulator) describeDomain(req *request) (any, *apiError) {
 	if err := checkInput("DescribeDomain", req.doc, &in); err != nil {
 		return nil, err
 	}
-	d, err := e.find(req.region, aws.ToString(in.DomainId))
+	d, err := e.find(req, aws.ToString(in.DomainId))
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +199,7 @@ func (e *Emulator) updateDomain(req *request) (any, *apiError) {
 	if err := checkInput("UpdateDomain", req.doc, &in); err != nil {
 		return nil, err
 	}
-	d, apiErr := e.find(req.region, aws.ToString(in.DomainId))
+	d, apiErr := e.find(req, aws.ToString(in.DomainId))
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -275,7 +248,7 @@ func (e *Emulator) deleteDomain(req *request) (any, *apiError) {
 	if err := checkInput("DeleteDomain", req.doc, &in); err != nil {
 		return nil, err
 	}
-	d, apiErr := e.find(req.region, aws.ToString(in.DomainId))
+	d, apiErr := e.find(req, aws.ToString(in.DomainId))
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -285,7 +258,7 @@ func (e *Emulator) deleteDomain(req *request) (any, *apiError) {
 	case types.DomainStatusDeleting:
 		return &sagemaker.DeleteDomainOutput{}, nil
 	}
-	if b := e.domainBlockers(aws.ToString(in.DomainId)); b != "" {
+	if b := e.domainBlockers(aws.ToString(in.DomainId), req.now); b != "" {
 		return nil, errorf(400, "ResourceInUse", "Unable to delete domain %s because it has %s; delete them first", aws.ToString(in.DomainId), b)
 	}
 	var policy types.RetentionType
@@ -293,10 +266,7 @@ func (e *Emulator) deleteDomain(req *request) (any, *apiError) {
 		policy = in.RetentionPolicy.HomeEfsFileSystem
 	}
 	e.retention[aws.ToString(in.DomainId)] = policy
-	d.out.Status = types.DomainStatusDeleting
-	d.out.FailureReason = nil
-	d.out.LastModifiedTime = aws.Time(epoch(req.now))
-	d.since = req.now
+	e.markDomain(d, types.DomainStatusDeleting, "", req.now)
 	return &sagemaker.DeleteDomainOutput{}, nil
 }
 
@@ -305,27 +275,14 @@ func (e *Emulator) listDomains(req *request) (any, *apiError) {
 	if err := checkInput("ListDomains", req.doc, &in); err != nil {
 		return nil, err
 	}
-	limit := 10
-	if in.MaxResults != nil {
-		limit = int(*in.MaxResults)
-	}
-	after, apiErr := decodeToken(in.NextToken, "domains")
+	page, next, apiErr := walk(&e.domainOrder, in.MaxResults, in.NextToken, "domains", false, func(d *domain) bool {
+		return d.region == req.region && settle(e, domainLife{}, d, req.now)
+	})
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	var ds []*domain
-	for _, d := range e.domains {
-		if d.region == req.region && d.seq > after {
-			ds = append(ds, d)
-		}
-	}
-	slices.SortFunc(ds, func(a, b *domain) int { return int(a.seq - b.seq) })
-	out := &sagemaker.ListDomainsOutput{Domains: []types.DomainDetails{}}
-	for i, d := range ds {
-		if i == limit {
-			out.NextToken = encodeToken("domains", ds[i-1].seq)
-			break
-		}
+	out := &sagemaker.ListDomainsOutput{Domains: make([]types.DomainDetails, 0, len(page)), NextToken: next}
+	for _, d := range page {
 		o := d.out
 		out.Domains = append(out.Domains, types.DomainDetails{
 			DomainArn:        o.DomainArn,
@@ -368,14 +325,17 @@ func decodeToken(tok *string, kind string) (int64, *apiError) {
 }
 
 // DomainIDs returns the IDs of the domains that exist, in any status and
-// any region, sorted.
+// any region, sorted. It settles every domain, so it takes time in
+// proportion to how many there are.
 func (e *Emulator) DomainIDs() []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.settle(e.opts.clock.Now())
-	ids := make([]string, 0, len(e.domains))
-	for id := range e.domains {
-		ids = append(ids, id)
+	now := e.opts.clock.Now()
+	var ids []string
+	for _, d := range slices.Clone(e.domainOrder) {
+		if settle(e, domainLife{}, d, now) {
+			ids = append(ids, aws.ToString(d.out.DomainId))
+		}
 	}
 	slices.Sort(ids)
 	return ids
@@ -394,18 +354,11 @@ func (e *Emulator) SetDomainStatus(domainID, status, failureReason string) error
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.opts.clock.Now()
-	e.settle(now)
 	d, ok := e.domains[domainID]
-	if !ok {
+	if !ok || !settle(e, domainLife{}, d, now) {
 		return fmt.Errorf("smdomaintest: domain %s not found", domainID)
 	}
-	d.out.Status = st
-	d.out.FailureReason = nil
-	if failureReason != "" {
-		d.out.FailureReason = aws.String(failureReason)
-	}
-	d.out.LastModifiedTime = aws.Time(epoch(now))
-	d.since = now
+	e.markDomain(d, st, failureReason, now)
 	return nil
 }
 

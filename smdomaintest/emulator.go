@@ -3,44 +3,46 @@ package smdomaintest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 )
-
-// maxBodyBytes bounds a request body; the service's own limit is higher,
-// but no domain request comes near it.
-const maxBodyBytes = 10 << 20
 
 // Emulator holds the state of one emulated account (domains with their
 // user profiles, spaces and apps, tags, faults waiting to happen and the
 // call log) and serves SageMaker and STS requests as an http.Handler. It is safe for concurrent use.
 //
-// Serve it with NewServer in tests, or mount it on any http.Server (the
-// smdomain CLI's emulator command does).
+// Serve it with NewServer in tests, or on an http.Server from
+// NewHTTPServer (or any other) to serve other clients, as the smdomain
+// CLI's emulator command does.
 type Emulator struct {
 	opts options
 
-	mu        sync.Mutex
-	domains   map[string]*domain // by domain ID
-	seq       int64              // creation counter, orders every listing
-	profiles  map[childKey]*userProfile
-	spaces    map[childKey]*space
-	apps      []*app // in creation order, Deleted ones included
-	tags      map[string][]types.Tag
-	faults    map[fault]map[string]int
-	calls     []Call
-	retention map[string]types.RetentionType
+	mu          sync.Mutex
+	seq         int64              // creation counter, orders every listing
+	domains     map[string]*domain // by domain ID
+	domainOrder byCreation[sagemaker.DescribeDomainOutput]
+	live        map[string]int            // domains not Deleting, by region: what the quota counts
+	profiles    map[childKey]*userProfile // by profileKey
+	spaces      map[childKey]*space
+	families    map[string]*family // by domain ID: what lives in each domain
+	all         lists              // every user profile, space and app (Deleted ones included)
+	byARN       map[string]any     // every resource by ARN; for an app's, the newest app
+	tags        map[string][]types.Tag
+	faults      map[fault]map[string]int
+	calls       callLog
+	retention   map[string]types.RetentionType
 }
 
 var _ http.Handler = (*Emulator)(nil)
@@ -51,55 +53,15 @@ func NewEmulator(opts ...Option) *Emulator {
 	return &Emulator{
 		opts:      newOptions(opts),
 		domains:   map[string]*domain{},
+		live:      map[string]int{},
 		profiles:  map[childKey]*userProfile{},
 		spaces:    map[childKey]*space{},
+		families:  map[string]*family{},
+		byARN:     map[string]any{},
 		tags:      map[string][]types.Tag{},
 		faults:    map[fault]map[string]int{},
 		retention: map[string]types.RetentionType{},
 	}
-}
-
-// Call is one request the emulator received, as the call log records it.
-type Call struct {
-	// Operation is the operation's name without its service prefix:
-	// "CreateDomain", "GetCallerIdentity". Empty if the request named none.
-	Operation string
-	// Time is when the request arrived, on the emulator's clock.
-	Time time.Time
-	// RequestBytes is the size of the request body.
-	RequestBytes int
-	// Fields are the top-level members present in a SageMaker request body,
-	// sorted: what an UpdateDomain carried, for payload budgets. Nil for STS.
-	Fields []string
-	// StatusCode is the HTTP status answered, or that would have been
-	// answered when the response was lost; 0 when the connection was cut
-	// before anything was done.
-	StatusCode int
-	// Fault is the injected fault the call met: "throttle", "fail", "cut",
-	// "lose", or "" for none.
-	Fault string
-	// Body is a copy of the request body.
-	Body []byte
-}
-
-// Calls returns a copy of the call log, oldest first.
-func (e *Emulator) Calls() []Call {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	out := make([]Call, len(e.calls))
-	for i, c := range e.calls {
-		c.Fields = slices.Clone(c.Fields)
-		c.Body = slices.Clone(c.Body)
-		out[i] = c
-	}
-	return out
-}
-
-// ResetCalls empties the call log.
-func (e *Emulator) ResetCalls() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.calls = nil
 }
 
 // fault is a kind of injected failure.
@@ -205,44 +167,125 @@ func partition(region string) string {
 	return "aws"
 }
 
+// served is what a request was answered with, and what the call log
+// records of it.
+type served struct {
+	resp   response
+	op     string
+	fields []string // the top-level members of a SageMaker body
+	fault  fault
+}
+
 // ServeHTTP answers one SageMaker (awsJson1_1, X-Amz-Target SageMaker.<Op>)
 // or STS (awsQuery, form-encoded Action) request.
+//
+// A request that is not authenticated (see authenticate) is answered
+// before its body is read, and is not logged. The body is read within the
+// body read timeout (WithBodyReadTimeout) on the wall clock, and at most
+// the maximum body size (WithMaxBodyBytes): a client too slow gets 408
+// Request Timeout, a body too large 413 Request Entity Too Large, and
+// neither is logged.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	query := isQuery(r)
+	sc, refusal := authenticate(r, query)
+	if refusal != nil {
+		render := jsonError
+		if query {
+			render = stsError
+		}
+		write(w, render(refusal))
+		return
+	}
+	body, err := e.readBody(w, r)
 	if err != nil {
-		http.Error(w, "request body too large or unreadable", http.StatusRequestEntityTooLarge)
+		status := http.StatusRequestTimeout
+		if errors.As(err, new(*http.MaxBytesError)) {
+			status = http.StatusRequestEntityTooLarge
+		}
+		// The rest of the body is not read: the connection cannot carry
+		// another request.
+		w.Header().Set("Connection", "close")
+		http.Error(w, http.StatusText(status), status)
 		return
 	}
 	now := e.opts.clock.Now()
-	var (
-		resp response
-		call = Call{Time: now, RequestBytes: len(body), Body: body}
-		f    fault
-	)
-	if isQuery(r) {
-		resp, call.Operation, f = e.serveSTS(r, body, now)
+	var s served
+	if query {
+		s = e.serveSTS(body)
 	} else {
-		resp, call.Operation, call.Fields, f = e.serveSageMaker(r, body, now)
+		s = e.serveSageMaker(r, sc, body, now)
 	}
-	call.Fault = string(f)
-	call.StatusCode = resp.status
-	if f == faultCut {
+	call := newCall(now, body, s.fields, e.opts.callBodyLimit)
+	call.Operation, call.Fault, call.StatusCode = s.op, string(s.fault), s.resp.status
+	if s.fault == faultCut {
 		call.StatusCode = 0
 	}
 	e.mu.Lock()
-	e.calls = append(e.calls, call)
+	e.calls.add(call, e.opts.callLogCapacity)
 	e.mu.Unlock()
 
-	if f == faultCut || f == faultLose {
+	if s.fault == faultCut || s.fault == faultLose {
 		dropConnection(w)
 		return
 	}
+	write(w, s.resp)
+}
+
+// write sends resp.
+func write(w http.ResponseWriter, resp response) {
 	h := w.Header()
 	h.Set("Content-Type", resp.contentType)
 	h.Set("Content-Length", fmt.Sprint(len(resp.body)))
 	h.Set("x-amzn-RequestId", resp.requestID)
 	w.WriteHeader(resp.status)
 	_, _ = w.Write(resp.body)
+}
+
+// authenticate reads the SigV4 credential scope of a SageMaker request
+// (query false) or an STS one, or returns the error that refuses it: a
+// SageMaker request that is not a POST, a missing or malformed
+// Authorization header, or a scope for another service. The signature is
+// not verified.
+func authenticate(r *http.Request, query bool) (scope, *apiError) {
+	sc, problem := parseAuthorization(r.Header.Get("Authorization"))
+	switch {
+	case !query && r.Method != http.MethodPost:
+		return sc, errorf(http.StatusMethodNotAllowed, "UnknownOperationException", "Only POST is supported")
+	case problem == "missing" && query:
+		return sc, errorf(http.StatusForbidden, "MissingAuthenticationToken", "Request is missing Authentication Token")
+	case problem == "missing":
+		return sc, errorf(400, "MissingAuthenticationTokenException", "Missing Authentication Token")
+	case problem != "" && query:
+		return sc, errorf(400, "IncompleteSignature", "Authorization header requires a SigV4 Credential, SignedHeaders and Signature")
+	case problem != "":
+		return sc, errorf(400, "IncompleteSignatureException", "Authorization header requires a SigV4 Credential, SignedHeaders and Signature")
+	case query && sc.service != "sts":
+		return sc, errorf(http.StatusForbidden, "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'sts'.")
+	case !query && sc.service != "sagemaker":
+		return sc, errorf(http.StatusForbidden, "InvalidSignatureException", "Credential should be scoped to correct service: 'sagemaker'.")
+	}
+	return sc, nil
+}
+
+// readBody reads r's body within the body read timeout and the maximum
+// body size; a body declared larger is refused unread. The deadline is set
+// on the connection (where the ResponseWriter allows it;
+// httptest.ResponseRecorder does not) and cleared once the body is read,
+// since net/http goes on reading the connection in the background while
+// the handler runs. After an error it stays: the server, which reads what
+// is left of a body before it closes the connection, then gives up when
+// it runs out.
+func (e *Emulator) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	rc := http.NewResponseController(w)
+	deadline := rc.SetReadDeadline(time.Now().Add(e.opts.bodyReadTimeout)) == nil
+	if r.ContentLength > e.opts.maxBodyBytes {
+		return nil, &http.MaxBytesError{Limit: e.opts.maxBodyBytes} // refused unread
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, e.opts.maxBodyBytes))
+	if err == nil && deadline {
+		_ = rc.SetReadDeadline(time.Time{})
+	}
+	return body, err
 }
 
 // isQuery reports whether r is an awsQuery (STS) request rather than an

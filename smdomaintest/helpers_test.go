@@ -72,23 +72,37 @@ func fakeAuth(region, service string) string {
 		"/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0123abcd"
 }
 
-// rawCall posts body to a SageMaker operation without the SDK and returns
-// the status and the decoded JSON answer.
-func rawCall(t *testing.T, url, op, body, auth string) (int, map[string]any) {
+// rawRequest sends body to url without the SDK, as a SageMaker request of
+// op or, when op is "", an STS one, with the Authorization header auth
+// (none when ""). A body whose length the client cannot know is sent
+// chunked. The caller closes the response's body.
+func rawRequest(t *testing.T, method, url, op string, body io.Reader, auth string) *http.Response {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, url+"/", strings.NewReader(body))
+	req, err := http.NewRequest(method, url+"/", body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "SageMaker."+op)
+	if op == "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	} else {
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		req.Header.Set("X-Amz-Target", "SageMaker."+op)
+	}
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("POST %s: %v", op, err)
+		t.Fatalf("%s %s: %v", method, op, err)
 	}
+	return resp
+}
+
+// rawCall posts body to a SageMaker operation without the SDK and returns
+// the status and the decoded JSON answer.
+func rawCall(t *testing.T, url, op, body, auth string) (int, map[string]any) {
+	t.Helper()
+	resp := rawRequest(t, http.MethodPost, url, op, strings.NewReader(body), auth)
 	defer resp.Body.Close()
 	var out map[string]any
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {

@@ -10,6 +10,21 @@ const (
 	// before CreateDomain answers ResourceLimitExceeded. It is a round
 	// number for tests, not the real service's quota.
 	DefaultDomainQuota = 100
+	// DefaultCallLogCapacity is how many calls the call log keeps: the
+	// newest. It bounds the log of a long-running emulator.
+	DefaultCallLogCapacity = 4096
+	// DefaultCallBodyLimit is how many bytes of each request body the
+	// call log keeps (every SageMaker request this project sends is
+	// smaller). With DefaultCallLogCapacity, the log holds at most 64 MiB
+	// of bodies.
+	DefaultCallBodyLimit = 16 << 10
+	// DefaultMaxBodyBytes is the largest request body the emulator reads;
+	// a larger one is answered 413. No SageMaker request comes near it.
+	DefaultMaxBodyBytes = 1 << 20
+	// DefaultBodyReadTimeout is how long, on the wall clock, a client may
+	// take to send a request body once its headers are in; a slower one
+	// is answered 408 and its connection closed.
+	DefaultBodyReadTimeout = 30 * time.Second
 )
 
 // Option configures an Emulator or a Server.
@@ -29,6 +44,11 @@ type options struct {
 	spaceDelay             time.Duration
 	spaceUpdateDelay       time.Duration // < 0 until set: then spaceDelay
 	appDelay               time.Duration
+
+	callLogCapacity int
+	callBodyLimit   int
+	maxBodyBytes    int64
+	bodyReadTimeout time.Duration
 }
 
 func newOptions(opts []Option) options {
@@ -39,6 +59,11 @@ func newOptions(opts []Option) options {
 
 		userProfileUpdateDelay: -1,
 		spaceUpdateDelay:       -1,
+
+		callLogCapacity: DefaultCallLogCapacity,
+		callBodyLimit:   DefaultCallBodyLimit,
+		maxBodyBytes:    DefaultMaxBodyBytes,
+		bodyReadTimeout: DefaultBodyReadTimeout,
 	}
 	for _, opt := range opts {
 		if opt != nil {
@@ -140,4 +165,51 @@ func WithSpaceUpdateDelay(d time.Duration) Option {
 // Deleted. The default is 0.
 func WithAppDelay(d time.Duration) Option {
 	return func(o *options) { o.appDelay = max(d, 0) }
+}
+
+// WithCallLogCapacity sets how many calls the call log keeps; past it, the
+// oldest go. The default is DefaultCallLogCapacity; n <= 0 keeps it.
+func WithCallLogCapacity(n int) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.callLogCapacity = n
+		}
+	}
+}
+
+// WithCallBodyLimit sets how many bytes of each request body (and of the
+// names of its top-level members) the call log keeps; Call.RequestBytes
+// always holds the full size. The default is DefaultCallBodyLimit; 0
+// keeps no body, and n < 0 keeps the default.
+func WithCallBodyLimit(n int) Option {
+	return func(o *options) {
+		if n >= 0 {
+			o.callBodyLimit = n
+		}
+	}
+}
+
+// WithMaxBodyBytes sets the largest request body the emulator reads; a
+// larger one is answered 413 Request Entity Too Large and not logged. The
+// default is DefaultMaxBodyBytes; n <= 0 keeps it.
+func WithMaxBodyBytes(n int64) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.maxBodyBytes = n
+		}
+	}
+}
+
+// WithBodyReadTimeout sets how long, on the wall clock (not the Clock of
+// WithClock), a client may take to send a request body; a slower one is
+// answered 408 Request Timeout and its connection closed, and the request
+// is not logged. It applies on any http.Server that supports read
+// deadlines (HTTP/1 and HTTP/2 servers of net/http do). The default is
+// DefaultBodyReadTimeout; d <= 0 keeps it.
+func WithBodyReadTimeout(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.bodyReadTimeout = d
+		}
+	}
 }

@@ -12,150 +12,129 @@ import (
 	"github.com/finegrained/smdomain/internal/wire"
 )
 
-// This file holds what user profiles, spaces and apps share: their keys,
-// their status transitions, the domain they need, and paging.
+// This file holds what user profiles, spaces and apps share: how they are
+// added to and dropped from the indexes, what blocks their deletion, the
+// domain they need, and updates.
 
-// resource is one emulated domain, user profile, space or app: what its
-// Describe operation reports (O), plus bookkeeping.
-type resource[O any] struct {
-	out    *O
-	region string
-	seq    int64     // creation order, across every kind
-	since  time.Time // when the current status was entered
+// addProfile indexes a new user profile.
+func (e *Emulator) addProfile(p *userProfile) {
+	domainID := aws.ToString(p.out.DomainId)
+	e.profiles[profileKey(domainID, aws.ToString(p.out.UserProfileName))] = p
+	e.all.profiles.add(p)
+	e.families[domainID].profiles.add(p)
+	e.byARN[aws.ToString(p.out.UserProfileArn)] = p
 }
 
-// childKey names a user profile or a space: unique within its domain.
-// Domain IDs are unique across regions, so the region is not part of it.
-// A user profile's key holds its name in lower case (profileKey), since
-// the service says profile names are not case sensitive; a space's holds
-// its name as it is.
-type childKey struct {
-	domainID string
-	name     string
-}
-
-// profileKey returns the key of the user profile name of domainID: the
-// same for "alice" and "ALICE".
-func profileKey(domainID, name string) childKey {
-	return childKey{domainID, strings.ToLower(name)}
-}
-
-// settleResources applies the transitions of user profiles, spaces and
-// apps whose time has come. Apps settle first, so that a profile or space
-// that goes takes its Deleted apps with it.
-func (e *Emulator) settleResources(now time.Time) {
-	for _, a := range e.apps {
-		switch a.out.Status {
-		case types.AppStatusPending:
-			if at := a.since.Add(e.opts.appDelay); !now.Before(at) {
-				a.out.Status = types.AppStatusInService
-				a.since = at
-			}
-		case types.AppStatusDeleting:
-			if at := a.since.Add(e.opts.appDelay); !now.Before(at) {
-				a.out.Status = types.AppStatusDeleted
-				a.since = at
-				delete(e.tags, aws.ToString(a.out.AppArn))
-			}
-		}
+// addSpace indexes a new space.
+func (e *Emulator) addSpace(s *space) {
+	domainID := aws.ToString(s.out.DomainId)
+	e.spaces[childKey{domainID, aws.ToString(s.out.SpaceName)}] = s
+	e.all.spaces.add(s)
+	f := e.families[domainID]
+	f.spaces.add(s)
+	if s.out.OwnershipSettings != nil {
+		addUnder(f.ownedSpaces, strings.ToLower(aws.ToString(s.out.OwnershipSettings.OwnerUserProfileName)), s)
 	}
-	for k, s := range e.spaces {
-		switch s.out.Status {
-		case types.SpaceStatusPending, types.SpaceStatusUpdating:
-			if at := s.since.Add(settleDelay(s.out.Status == types.SpaceStatusUpdating, e.opts.spaceDelay, e.opts.spaceUpdateDelay)); !now.Before(at) {
-				s.out.Status = types.SpaceStatusInService
-				s.out.LastModifiedTime = aws.Time(epoch(at))
-				s.since = at
-			}
-		case types.SpaceStatusDeleting:
-			if !now.Before(s.since.Add(e.opts.spaceDelay)) {
-				e.dropSpace(k)
-			}
-		}
-	}
-	for k, p := range e.profiles {
-		switch p.out.Status {
-		case types.UserProfileStatusPending, types.UserProfileStatusUpdating:
-			if at := p.since.Add(settleDelay(p.out.Status == types.UserProfileStatusUpdating, e.opts.userProfileDelay, e.opts.userProfileUpdateDelay)); !now.Before(at) {
-				p.out.Status = types.UserProfileStatusInService
-				p.out.LastModifiedTime = aws.Time(epoch(at))
-				p.since = at
-			}
-		case types.UserProfileStatusDeleting:
-			if !now.Before(p.since.Add(e.opts.userProfileDelay)) {
-				e.dropUserProfile(k)
-			}
-		}
-	}
+	e.byARN[aws.ToString(s.out.SpaceArn)] = s
 }
 
-// settleDelay returns how long a user profile or space stays Pending
-// (create) or Updating (update) before it is InService.
-func settleDelay(updating bool, create, update time.Duration) time.Duration {
-	if updating {
-		return update
-	}
-	return create
+// addApp indexes a new app; its ARN names it from now on, rather than an
+// older Deleted app of the same owner, type and name.
+func (e *Emulator) addApp(a *app) {
+	e.all.apps.add(a)
+	f := e.families[aws.ToString(a.out.DomainId)]
+	f.apps.add(a)
+	addUnder(f.ownerApps, ownerOfApp(a).key(), a)
+	e.byARN[aws.ToString(a.out.AppArn)] = a
 }
 
-// dropApps removes the apps of domainID that keep matches, with their tags.
-func (e *Emulator) dropApps(domainID string, match func(*app) bool) {
-	e.apps = slices.DeleteFunc(e.apps, func(a *app) bool {
-		if aws.ToString(a.out.DomainId) != domainID || !match(a) {
-			return false
-		}
-		delete(e.tags, aws.ToString(a.out.AppArn))
-		return true
-	})
+// forget removes arn from the ARN index, if it names r there, and its
+// tags.
+func (e *Emulator) forget(arn string, r any) {
+	if e.byARN[arn] == r {
+		delete(e.byARN, arn)
+	}
+	delete(e.tags, arn)
+}
+
+// dropApp removes an app from every index, with its tags.
+func (e *Emulator) dropApp(a *app) {
+	a.gone = true
+	e.all.apps.remove(a)
+	f := e.families[aws.ToString(a.out.DomainId)]
+	f.apps.remove(a)
+	removeUnder(f.ownerApps, ownerOfApp(a).key(), a)
+	e.forget(aws.ToString(a.out.AppArn), a)
+}
+
+// dropOwnerApps removes every app of owner o of domainID.
+func (e *Emulator) dropOwnerApps(domainID string, o appOwner) {
+	for _, a := range slices.Clone(*under(e.families[domainID].ownerApps, o.key())) {
+		e.dropApp(a)
+	}
 }
 
 // dropSpace removes a space, its tags and its apps.
-func (e *Emulator) dropSpace(k childKey) {
-	if s, ok := e.spaces[k]; ok {
-		delete(e.tags, aws.ToString(s.out.SpaceArn))
-		delete(e.spaces, k)
+func (e *Emulator) dropSpace(s *space) {
+	s.gone = true
+	domainID, name := aws.ToString(s.out.DomainId), aws.ToString(s.out.SpaceName)
+	e.dropOwnerApps(domainID, appOwner{space: name})
+	delete(e.spaces, childKey{domainID, name})
+	e.all.spaces.remove(s)
+	f := e.families[domainID]
+	f.spaces.remove(s)
+	if s.out.OwnershipSettings != nil {
+		removeUnder(f.ownedSpaces, strings.ToLower(aws.ToString(s.out.OwnershipSettings.OwnerUserProfileName)), s)
 	}
-	e.dropApps(k.domainID, func(a *app) bool { return aws.ToString(a.out.SpaceName) == k.name })
+	e.forget(aws.ToString(s.out.SpaceArn), s)
 }
 
-// dropUserProfile removes a user profile, its tags and its apps.
-func (e *Emulator) dropUserProfile(k childKey) {
-	if p, ok := e.profiles[k]; ok {
-		delete(e.tags, aws.ToString(p.out.UserProfileArn))
-		delete(e.profiles, k)
-	}
-	e.dropApps(k.domainID, func(a *app) bool { return profileKey(k.domainID, aws.ToString(a.out.UserProfileName)) == k })
+// dropUserProfile removes a user profile, its tags and its apps. The
+// spaces it owns stay: only a profile sent to Deleting with
+// SetUserProfileStatus can go while it owns any.
+func (e *Emulator) dropUserProfile(p *userProfile) {
+	p.gone = true
+	domainID, name := aws.ToString(p.out.DomainId), aws.ToString(p.out.UserProfileName)
+	e.dropOwnerApps(domainID, appOwner{userProfile: name})
+	delete(e.profiles, profileKey(domainID, name))
+	e.all.profiles.remove(p)
+	e.families[domainID].profiles.remove(p)
+	e.forget(aws.ToString(p.out.UserProfileArn), p)
 }
 
-// dropChildren removes everything a domain that went still held. Only a
-// domain sent to Deleting with SetDomainStatus can go while it has any.
-func (e *Emulator) dropChildren(domainID string) {
-	for k := range e.spaces {
-		if k.domainID == domainID {
-			e.dropSpace(k)
-		}
+// dropDomain removes a domain that went, with everything it still held
+// (only a domain sent to Deleting with SetDomainStatus can go while it
+// holds anything).
+func (e *Emulator) dropDomain(d *domain) {
+	d.gone = true
+	id := aws.ToString(d.out.DomainId)
+	f := e.families[id]
+	for _, s := range slices.Clone(f.spaces) {
+		e.dropSpace(s)
 	}
-	for k := range e.profiles {
-		if k.domainID == domainID {
-			e.dropUserProfile(k)
-		}
+	for _, p := range slices.Clone(f.profiles) {
+		e.dropUserProfile(p)
 	}
-	e.dropApps(domainID, func(*app) bool { return true })
+	delete(e.families, id)
+	delete(e.domains, id)
+	e.domainOrder.remove(d)
+	e.forget(aws.ToString(d.out.DomainArn), d)
 }
 
 // domainBlockers names the user profiles and spaces that keep a domain
 // from being deleted: every one that exists, in any status. It returns ""
 // when there are none.
-func (e *Emulator) domainBlockers(domainID string) string {
+func (e *Emulator) domainBlockers(domainID string, now time.Time) string {
+	f := e.families[domainID]
 	var profiles, spaces []string
-	for k, p := range e.profiles {
-		if k.domainID == domainID {
+	for _, p := range slices.Clone(f.profiles) {
+		if settle(e, profileLife{}, p, now) {
 			profiles = append(profiles, aws.ToString(p.out.UserProfileName))
 		}
 	}
-	for k := range e.spaces {
-		if k.domainID == domainID {
-			spaces = append(spaces, k.name)
+	for _, s := range slices.Clone(f.spaces) {
+		if settle(e, spaceLife{}, s, now) {
+			spaces = append(spaces, aws.ToString(s.out.SpaceName))
 		}
 	}
 	var parts []string
@@ -166,6 +145,18 @@ func (e *Emulator) domainBlockers(domainID string) string {
 		parts = append(parts, plural(len(spaces), "space", "spaces")+" ("+listNames(spaces)+")")
 	}
 	return strings.Join(parts, " and ")
+}
+
+// liveApps names the apps of owner o of domainID that are not Deleted,
+// settling each, as "JupyterLab/default".
+func (e *Emulator) liveApps(domainID string, o appOwner, now time.Time) []string {
+	var names []string
+	for _, a := range slices.Clone(*under(e.families[domainID].ownerApps, o.key())) {
+		if settle(e, appLife{}, a, now) && a.out.Status != types.AppStatusDeleted {
+			names = append(names, string(a.out.AppType)+"/"+aws.ToString(a.out.AppName))
+		}
+	}
+	return names
 }
 
 // plural renders n with the noun that fits it: "1 space", "2 spaces".
@@ -188,8 +179,8 @@ func listNames(names []string) string {
 // domainForCreate returns the domain a new user profile, space or app goes
 // into: it must exist in the region (else ResourceNotFound) and be
 // InService (else ResourceInUse).
-func (e *Emulator) domainForCreate(region, id, what string) (*domain, *apiError) {
-	d, err := e.find(region, id)
+func (e *Emulator) domainForCreate(req *request, id, what string) (*domain, *apiError) {
+	d, err := e.find(req, id)
 	if err != nil {
 		return nil, err
 	}
@@ -208,39 +199,6 @@ func (e *Emulator) childARN(req *request, kind, domainID, path string) string {
 // homeUID returns the POSIX user ID of a new profile's or space's home
 // directory on the domain's EFS volume.
 func homeUID(seq int64) *string { return aws.String(fmt.Sprint(200000 + seq)) }
-
-// paginate returns the page of items (already filtered, in any order)
-// that a List request asks for: sorted by seq, ascending unless desc,
-// starting after the position in token, at most maxResults (default 10)
-// long, and the token of the next page when there is one.
-func paginate[T any](items []T, seq func(T) int64, maxResults *int32, token *string, kind string, desc bool) ([]T, *string, *apiError) {
-	after, err := decodeToken(token, kind)
-	if err != nil {
-		return nil, nil, err
-	}
-	slices.SortFunc(items, func(a, b T) int {
-		if desc {
-			a, b = b, a
-		}
-		return int(seq(a) - seq(b))
-	})
-	if after > 0 {
-		items = slices.DeleteFunc(items, func(x T) bool {
-			if desc {
-				return seq(x) >= after
-			}
-			return seq(x) <= after
-		})
-	}
-	limit := 10
-	if maxResults != nil {
-		limit = int(*maxResults)
-	}
-	if len(items) <= limit {
-		return items, nil, nil
-	}
-	return items[:limit], encodeToken(kind, seq(items[limit-1])), nil
-}
 
 // checkUpdatable answers ResourceInUse unless status is InService or
 // Update_Failed, the statuses in which a domain, a user profile or a space

@@ -1,6 +1,7 @@
 package smdomaintest
 
 import (
+	"bytes"
 	"net/http"
 	"strings"
 	"time"
@@ -71,17 +72,18 @@ func lookupHandler(op string) handler {
 	return nil
 }
 
-// serveSageMaker answers an awsJson1_1 request.
-func (e *Emulator) serveSageMaker(r *http.Request, body []byte, now time.Time) (response, string, []string, fault) {
+// serveSageMaker answers an authenticated awsJson1_1 request, whose
+// credential scope is sc.
+func (e *Emulator) serveSageMaker(r *http.Request, sc scope, body []byte, now time.Time) served {
 	target := r.Header.Get("X-Amz-Target")
 	op, isSageMaker := strings.CutPrefix(target, "SageMaker.")
 	if !isSageMaker {
 		op = target
 	}
-	var fields []string
+	s := served{op: op}
 	doc := map[string]any{}
 	docErr := (*apiError)(nil)
-	if len(strings.TrimSpace(string(body))) > 0 {
+	if len(bytes.TrimSpace(body)) > 0 {
 		parsed, err := wire.Parse(body)
 		m, isObject := parsed.(map[string]any)
 		switch {
@@ -91,49 +93,42 @@ func (e *Emulator) serveSageMaker(r *http.Request, body []byte, now time.Time) (
 			docErr = errorf(400, "SerializationException", "Request body must be a JSON object")
 		default:
 			doc = m
-			fields = sortedKeys(m)
+			s.fields = sortedKeys(m)
 		}
-	}
-
-	if r.Method != http.MethodPost {
-		return jsonError(errorf(http.StatusMethodNotAllowed, "UnknownOperationException", "Only POST is supported")), op, fields, ""
-	}
-	sc, problem := parseAuthorization(r.Header.Get("Authorization"))
-	switch {
-	case problem == "missing":
-		return jsonError(errorf(400, "MissingAuthenticationTokenException", "Missing Authentication Token")), op, fields, ""
-	case problem != "":
-		return jsonError(errorf(400, "IncompleteSignatureException", "Authorization header requires a SigV4 Credential, SignedHeaders and Signature")), op, fields, ""
-	case sc.service != "sagemaker":
-		return jsonError(errorf(http.StatusForbidden, "InvalidSignatureException", "Credential should be scoped to correct service: 'sagemaker'.")), op, fields, ""
 	}
 	h := lookupHandler(op)
 	if !isSageMaker || h == nil {
-		return jsonError(errorf(400, "com.amazon.coral.service#UnknownOperationException", "Unknown operation %s", target)), op, fields, ""
+		s.resp = jsonError(errorf(400, "com.amazon.coral.service#UnknownOperationException", "Unknown operation %s", target))
+		return s
 	}
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.settle(now)
-	f := e.takeFault(op)
-	switch f {
+	s.fault = e.takeFault(op)
+	switch s.fault {
 	case faultCut:
-		return response{}, op, fields, f
+		return s
 	case faultThrottle:
-		return jsonError(errorf(400, "ThrottlingException", "Rate exceeded")), op, fields, f
+		s.resp = jsonError(errorf(400, "ThrottlingException", "Rate exceeded"))
+		return s
 	case faultFail:
-		return jsonError(errorf(500, "InternalFailure", "We encountered an internal error. Please try again.")), op, fields, f
+		s.resp = jsonError(errorf(500, "InternalFailure", "We encountered an internal error. Please try again."))
+		return s
 	}
 	if docErr != nil {
-		return jsonError(docErr), op, fields, f
+		s.resp = jsonError(docErr)
+		return s
 	}
 	out, apiErr := h(e, &request{region: sc.region, partition: partition(sc.region), now: now, doc: doc})
 	if apiErr != nil {
-		return jsonError(apiErr), op, fields, f
+		s.resp = jsonError(apiErr)
+		return s
 	}
 	b, err := wire.Marshal(out)
 	if err != nil {
-		return jsonError(errorf(500, "InternalFailure", "encode response: %v", err)), op, fields, f
+		s.resp = jsonError(errorf(500, "InternalFailure", "encode response: %v", err))
+		return s
 	}
-	return response{status: http.StatusOK, contentType: jsonContentType, body: b, requestID: requestID()}, op, fields, f
+	s.resp = response{status: http.StatusOK, contentType: jsonContentType, body: b, requestID: requestID()}
+	return s
 }

@@ -2,6 +2,7 @@ package smdomaintest
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"time"
 
@@ -24,12 +25,51 @@ type Server struct {
 	srv *httptest.Server
 }
 
-// NewServer starts a Server with a new Emulator configured by opts. The
-// caller must Close it.
+// NewServer starts a Server with a new Emulator configured by opts, its
+// http.Server configured as NewHTTPServer configures one. The caller must
+// Close it.
 func NewServer(opts ...Option) *Server {
 	e := NewEmulator(opts...)
-	srv := httptest.NewServer(e)
+	srv := httptest.NewUnstartedServer(e)
+	configure(srv.Config, e)
+	srv.Start()
 	return &Server{URL: srv.URL, Emulator: e, srv: srv}
+}
+
+// The limits NewHTTPServer sets on the server, beyond the emulator's own
+// body read timeout and maximum body size.
+const (
+	// ServerReadHeaderTimeout is how long a client may take to send a
+	// request's headers.
+	ServerReadHeaderTimeout = 10 * time.Second
+	// ServerIdleTimeout is how long a keep-alive connection may wait for
+	// its next request.
+	ServerIdleTimeout = 2 * time.Minute
+	// ServerMaxHeaderBytes bounds the size of a request's headers.
+	ServerMaxHeaderBytes = 64 << 10
+)
+
+// NewHTTPServer returns an http.Server that serves e on addr (for
+// ListenAndServe; Serve ignores it) with limits that keep slow, idle or
+// oversized clients from holding connections for ever: ReadHeaderTimeout
+// ServerReadHeaderTimeout, IdleTimeout ServerIdleTimeout, MaxHeaderBytes
+// ServerMaxHeaderBytes, and WriteTimeout the emulator's body read timeout
+// plus ServerReadHeaderTimeout, so that an answer a client does not read
+// cannot hold its connection either. The body read timeout and maximum
+// body size are the emulator's own (WithBodyReadTimeout,
+// WithMaxBodyBytes): they hold on any server, this one or another.
+func NewHTTPServer(addr string, e *Emulator) *http.Server {
+	srv := &http.Server{Addr: addr, Handler: e}
+	configure(srv, e)
+	return srv
+}
+
+// configure sets on srv the limits NewHTTPServer documents.
+func configure(srv *http.Server, e *Emulator) {
+	srv.ReadHeaderTimeout = ServerReadHeaderTimeout
+	srv.IdleTimeout = ServerIdleTimeout
+	srv.MaxHeaderBytes = ServerMaxHeaderBytes
+	srv.WriteTimeout = e.opts.bodyReadTimeout + ServerReadHeaderTimeout
 }
 
 // Close shuts the server down, closing its clients' connections, and

@@ -3,6 +3,7 @@ package smdomaintest
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
@@ -10,17 +11,14 @@ import (
 	"github.com/finegrained/smdomain/internal/wire"
 )
 
-// space is one emulated space.
-type space = resource[sagemaker.DescribeSpaceOutput]
-
-// findSpace returns the space name of domainID in region, or
-// ResourceNotFound for a missing domain or space.
-func (e *Emulator) findSpace(region, domainID, name string) (*space, *apiError) {
-	if _, err := e.find(region, domainID); err != nil {
+// findSpace returns the space name of domainID in the request's region,
+// settled, or ResourceNotFound for a missing domain or space.
+func (e *Emulator) findSpace(req *request, domainID, name string) (*space, *apiError) {
+	if _, err := e.find(req, domainID); err != nil {
 		return nil, err
 	}
-	s, ok := e.spaces[childKey{domainID, name}]
-	if !ok {
+	s := e.settledSpace(domainID, name, req.now)
+	if s == nil {
 		return nil, errorf(400, "ResourceNotFound", "Space %s not found in domain %s", name, domainID)
 	}
 	return s, nil
@@ -47,27 +45,26 @@ func (e *Emulator) createSpace(req *request) (any, *apiError) {
 		return nil, crossFieldError("SpaceSettings.AppType must be provided for creating private space")
 	}
 	domainID, name := aws.ToString(in.DomainId), aws.ToString(in.SpaceName)
-	d, apiErr := e.domainForCreate(req.region, domainID, "space")
+	d, apiErr := e.domainForCreate(req, domainID, "space")
 	if apiErr != nil {
 		return nil, apiErr
 	}
 	var ownership *types.OwnershipSettings
 	if in.OwnershipSettings != nil {
 		owner := aws.ToString(in.OwnershipSettings.OwnerUserProfileName)
-		p, ok := e.profiles[profileKey(domainID, owner)]
-		if !ok || p.out.Status == types.UserProfileStatusDeleting {
+		p := e.settledProfile(domainID, owner, req.now)
+		if p == nil || p.out.Status == types.UserProfileStatusDeleting {
 			return nil, crossFieldError("OwnershipSettings.OwnerUserProfileName: user profile %s does not exist in domain %s", owner, domainID)
 		}
 		ownership = &types.OwnershipSettings{OwnerUserProfileName: aws.String(aws.ToString(p.out.UserProfileName))}
 	}
-	k := childKey{domainID, name}
-	if _, taken := e.spaces[k]; taken {
+	if e.settledSpace(domainID, name, req.now) != nil {
 		return nil, errorf(400, "ResourceInUse", "Space %s already exists in domain %s", name, domainID)
 	}
 	e.seq++
 	arn := e.childARN(req, "space", domainID, name)
 	now := epoch(req.now)
-	e.spaces[k] = &space{
+	e.addSpace(&space{
 		out: &sagemaker.DescribeSpaceOutput{
 			DomainId:             aws.String(domainID),
 			SpaceArn:             aws.String(arn),
@@ -84,7 +81,7 @@ func (e *Emulator) createSpace(req *request) (any, *apiError) {
 		region: req.region,
 		seq:    e.seq,
 		since:  req.now,
-	}
+	})
 	delete(e.tags, arn)
 	if len(in.Tags) > 0 {
 		e.tags[arn] = mergeTags(nil, in.Tags)
@@ -135,7 +132,7 @@ func (e *Emulator) describeSpace(req *request) (any, *apiError) {
 	if err := checkInput("DescribeSpace", req.doc, &in); err != nil {
 		return nil, err
 	}
-	s, err := e.findSpace(req.region, aws.ToString(in.DomainId), aws.ToString(in.SpaceName))
+	s, err := e.findSpace(req, aws.ToString(in.DomainId), aws.ToString(in.SpaceName))
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +150,7 @@ func (e *Emulator) updateSpace(req *request) (any, *apiError) {
 	if err := checkSpaceSettings(in.SpaceSettings); err != nil {
 		return nil, err
 	}
-	s, err := e.findSpace(req.region, aws.ToString(in.DomainId), aws.ToString(in.SpaceName))
+	s, err := e.findSpace(req, aws.ToString(in.DomainId), aws.ToString(in.SpaceName))
 	if err != nil {
 		return nil, err
 	}
@@ -166,13 +163,8 @@ func (e *Emulator) updateSpace(req *request) (any, *apiError) {
 
 // spaceBlockers names the apps (not Deleted) of a space, which keep it
 // from being deleted; "" when there are none.
-func (e *Emulator) spaceBlockers(domainID, name string) string {
-	var apps []string
-	for _, a := range e.apps {
-		if aws.ToString(a.out.DomainId) == domainID && aws.ToString(a.out.SpaceName) == name && a.out.Status != types.AppStatusDeleted {
-			apps = append(apps, string(a.out.AppType)+"/"+aws.ToString(a.out.AppName))
-		}
-	}
+func (e *Emulator) spaceBlockers(domainID, name string, now time.Time) string {
+	apps := e.liveApps(domainID, appOwner{space: name}, now)
 	if len(apps) == 0 {
 		return ""
 	}
@@ -185,7 +177,7 @@ func (e *Emulator) deleteSpace(req *request) (any, *apiError) {
 		return nil, err
 	}
 	domainID, name := aws.ToString(in.DomainId), aws.ToString(in.SpaceName)
-	s, apiErr := e.findSpace(req.region, domainID, name)
+	s, apiErr := e.findSpace(req, domainID, name)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -195,13 +187,10 @@ func (e *Emulator) deleteSpace(req *request) (any, *apiError) {
 	case types.SpaceStatusDeleting:
 		return &sagemaker.DeleteSpaceOutput{}, nil
 	}
-	if b := e.spaceBlockers(domainID, name); b != "" {
+	if b := e.spaceBlockers(domainID, name, req.now); b != "" {
 		return nil, errorf(400, "ResourceInUse", "Unable to delete space %s of domain %s because it has %s", name, domainID, b)
 	}
-	s.out.Status = types.SpaceStatusDeleting
-	s.out.FailureReason = nil
-	s.out.LastModifiedTime = aws.Time(epoch(req.now))
-	s.since = req.now
+	mark(spaceLife{}, s, string(types.SpaceStatusDeleting), "", req.now)
 	return &sagemaker.DeleteSpaceOutput{}, nil
 }
 
@@ -210,16 +199,9 @@ func (e *Emulator) listSpaces(req *request) (any, *apiError) {
 	if err := checkInput("ListSpaces", req.doc, &in); err != nil {
 		return nil, err
 	}
-	var ss []*space
-	for k, s := range e.spaces {
-		if s.region != req.region ||
-			(in.DomainIdEquals != nil && k.domainID != *in.DomainIdEquals) ||
-			(in.SpaceNameContains != nil && !strings.Contains(k.name, *in.SpaceNameContains)) {
-			continue
-		}
-		ss = append(ss, s)
-	}
-	page, next, apiErr := paginate(ss, func(s *space) int64 { return s.seq }, in.MaxResults, in.NextToken, "spaces", in.SortOrder == types.SortOrderDescending)
+	page, next, apiErr := walk(&e.listsFor(req, in.DomainIdEquals).spaces, in.MaxResults, in.NextToken, "spaces", in.SortOrder == types.SortOrderDescending, func(s *space) bool {
+		return s.region == req.region && strings.Contains(aws.ToString(s.out.SpaceName), aws.ToString(in.SpaceNameContains)) && settle(e, spaceLife{}, s, req.now)
+	})
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -265,17 +247,10 @@ func (e *Emulator) SetSpaceStatus(domainID, name, status, failureReason string) 
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.opts.clock.Now()
-	e.settle(now)
-	s, ok := e.spaces[childKey{domainID, name}]
-	if !ok {
+	s := e.settledSpace(domainID, name, now)
+	if s == nil {
 		return fmt.Errorf("smdomaintest: space %s not found in domain %s", name, domainID)
 	}
-	s.out.Status = st
-	s.out.FailureReason = nil
-	if failureReason != "" {
-		s.out.FailureReason = aws.String(failureReason)
-	}
-	s.out.LastModifiedTime = aws.Time(epoch(now))
-	s.since = now
+	mark(spaceLife{}, s, status, failureReason, now)
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/xml"
 	"net/http"
 	"strings"
-	"time"
 )
 
 const stsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
@@ -52,41 +51,30 @@ func xmlResponse(status int, v any, id string) response {
 	return response{status: status, contentType: "text/xml", body: append([]byte(xml.Header), b...), requestID: id}
 }
 
-// serveSTS answers an awsQuery request. Only GetCallerIdentity is known.
-func (e *Emulator) serveSTS(r *http.Request, body []byte, now time.Time) (response, string, fault) {
+// serveSTS answers an authenticated awsQuery request. Only
+// GetCallerIdentity is known.
+func (e *Emulator) serveSTS(body []byte) served {
 	form, err := formValues(body)
 	if err != nil {
-		return stsError(errorf(400, "MalformedQueryString", "The query string is not well formed")), "", ""
+		return served{resp: stsError(errorf(400, "MalformedQueryString", "The query string is not well formed"))}
 	}
-	op := form.Get("Action")
-	if _, problem := parseAuthorization(r.Header.Get("Authorization")); problem != "" {
-		if problem == "missing" {
-			return stsError(errorf(http.StatusForbidden, "MissingAuthenticationToken", "Request is missing Authentication Token")), op, ""
-		}
-		return stsError(errorf(400, "IncompleteSignature", "Authorization header requires a SigV4 Credential, SignedHeaders and Signature")), op, ""
-	}
-	sc, _ := parseAuthorization(r.Header.Get("Authorization"))
-	if sc.service != "sts" {
-		return stsError(errorf(http.StatusForbidden, "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'sts'.")), op, ""
-	}
-
+	s := served{op: form.Get("Action")}
 	e.mu.Lock()
-	f := e.takeFault(op)
+	s.fault = e.takeFault(s.op)
 	e.mu.Unlock()
-	switch f {
+	switch s.fault {
 	case faultCut:
-		return response{}, op, f
+		return s
 	case faultThrottle:
-		return stsError(errorf(400, "Throttling", "Rate exceeded")), op, f
+		s.resp = stsError(errorf(400, "Throttling", "Rate exceeded"))
+		return s
 	case faultFail:
-		return stsError(errorf(500, "InternalFailure", "injected failure")), op, f
+		s.resp = stsError(errorf(500, "InternalFailure", "injected failure"))
+		return s
 	}
-
-	if op != "GetCallerIdentity" {
-		return stsError(errorf(400, "InvalidAction", "Could not find operation %s for version %s", op, form.Get("Version"))), op, f
-	}
-	if v := form.Get("Version"); v != "2011-06-15" {
-		return stsError(errorf(400, "InvalidAction", "Could not find operation %s for version %s", op, v)), op, f
+	if v := form.Get("Version"); s.op != "GetCallerIdentity" || v != "2011-06-15" {
+		s.resp = stsError(errorf(400, "InvalidAction", "Could not find operation %s for version %s", s.op, v))
+		return s
 	}
 	var out stsIdentityResponse
 	out.Xmlns = stsNamespace
@@ -94,7 +82,8 @@ func (e *Emulator) serveSTS(r *http.Request, body []byte, now time.Time) (respon
 	out.Result.Account = e.opts.account
 	out.Result.UserID = userID(e.opts.callerARN)
 	out.RequestID = requestID()
-	return xmlResponse(http.StatusOK, out, out.RequestID), op, f
+	s.resp = xmlResponse(http.StatusOK, out, out.RequestID)
+	return s
 }
 
 // userID makes up the unique ID GetCallerIdentity reports for arn: an

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
@@ -13,51 +14,33 @@ import (
 // maxTags is the number of tags a resource may carry.
 const maxTags = 50
 
-// domainARNRE matches a domain ARN and captures its region and ID.
-var domainARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:sagemaker:([a-z0-9-]*):[0-9]{12}:domain/(.+)$`)
-
-// childARNRE matches the ARN of a user profile, space or app.
-var childARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:(user-profile|space|app)/`)
+// ownARNRE matches the ARN of a domain, user profile, space or app: the
+// kinds of resource the emulator holds.
+var ownARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:(domain|user-profile|space|app)/`)
 
 // checkResource answers ResourceNotFound for the ARN of a domain, user
 // profile or space that does not exist, or of an app that does not exist
 // or is Deleted. Any other ARN is accepted: the emulator keeps tags for
 // ARNs of resources it does not otherwise model.
-func (e *Emulator) checkResource(arn string) *apiError {
-	if childARNRE.MatchString(arn) {
-		if !e.childExists(arn) {
-			return errorf(400, "ResourceNotFound", "Resource %s not found", arn)
-		}
+func (e *Emulator) checkResource(req *request, arn string) *apiError {
+	if !ownARNRE.MatchString(arn) || e.exists(e.byARN[arn], req.now) {
 		return nil
 	}
-	m := domainARNRE.FindStringSubmatch(arn)
-	if m == nil {
-		return nil
-	}
-	d, ok := e.domains[m[2]]
-	if !ok || d.region != m[1] || aws.ToString(d.out.DomainArn) != arn {
-		return errorf(400, "ResourceNotFound", "Resource %s not found", arn)
-	}
-	return nil
+	return errorf(400, "ResourceNotFound", "Resource %s not found", arn)
 }
 
-// childExists reports whether a user profile, a space or an app that is
-// not Deleted has arn.
-func (e *Emulator) childExists(arn string) bool {
-	for _, p := range e.profiles {
-		if aws.ToString(p.out.UserProfileArn) == arn {
-			return true
-		}
-	}
-	for _, s := range e.spaces {
-		if aws.ToString(s.out.SpaceArn) == arn {
-			return true
-		}
-	}
-	for _, a := range e.apps {
-		if aws.ToString(a.out.AppArn) == arn && a.out.Status != types.AppStatusDeleted {
-			return true
-		}
+// exists settles r, a resource of any kind (nil for none), and reports
+// whether it exists, not Deleted.
+func (e *Emulator) exists(r any, now time.Time) bool {
+	switch r := r.(type) {
+	case *domain:
+		return settle(e, domainLife{}, r, now)
+	case *userProfile:
+		return settle(e, profileLife{}, r, now)
+	case *space:
+		return settle(e, spaceLife{}, r, now)
+	case *app:
+		return settle(e, appLife{}, r, now) && r.out.Status != types.AppStatusDeleted
 	}
 	return false
 }
@@ -101,7 +84,7 @@ func (e *Emulator) addTags(req *request) (any, *apiError) {
 		return nil, err
 	}
 	arn := aws.ToString(in.ResourceArn)
-	if err := e.checkResource(arn); err != nil {
+	if err := e.checkResource(req, arn); err != nil {
 		return nil, err
 	}
 	if err := checkTags(in.Tags); err != nil {
@@ -121,7 +104,7 @@ func (e *Emulator) deleteTags(req *request) (any, *apiError) {
 		return nil, err
 	}
 	arn := aws.ToString(in.ResourceArn)
-	if err := e.checkResource(arn); err != nil {
+	if err := e.checkResource(req, arn); err != nil {
 		return nil, err
 	}
 	for _, k := range in.TagKeys {
@@ -146,7 +129,7 @@ func (e *Emulator) listTags(req *request) (any, *apiError) {
 		return nil, err
 	}
 	arn := aws.ToString(in.ResourceArn)
-	if err := e.checkResource(arn); err != nil {
+	if err := e.checkResource(req, arn); err != nil {
 		return nil, err
 	}
 	limit := 50

@@ -2,7 +2,9 @@ package smdomaintest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
@@ -10,17 +12,15 @@ import (
 	"github.com/finegrained/smdomain/internal/wire"
 )
 
-// userProfile is one emulated user profile.
-type userProfile = resource[sagemaker.DescribeUserProfileOutput]
-
-// findUserProfile returns the user profile name of domainID in region, or
-// ResourceNotFound for a missing domain or profile.
-func (e *Emulator) findUserProfile(region, domainID, name string) (*userProfile, *apiError) {
-	if _, err := e.find(region, domainID); err != nil {
+// findUserProfile returns the user profile name (in any case) of
+// domainID in the request's region, settled, or ResourceNotFound for a
+// missing domain or profile.
+func (e *Emulator) findUserProfile(req *request, domainID, name string) (*userProfile, *apiError) {
+	if _, err := e.find(req, domainID); err != nil {
 		return nil, err
 	}
-	p, ok := e.profiles[profileKey(domainID, name)]
-	if !ok {
+	p := e.settledProfile(domainID, name, req.now)
+	if p == nil {
 		return nil, errorf(400, "ResourceNotFound", "User profile %s not found in domain %s", name, domainID)
 	}
 	return p, nil
@@ -35,7 +35,7 @@ func (e *Emulator) createUserProfile(req *request) (any, *apiError) {
 		return nil, err
 	}
 	domainID, name := aws.ToString(in.DomainId), aws.ToString(in.UserProfileName)
-	d, apiErr := e.domainForCreate(req.region, domainID, "user profile")
+	d, apiErr := e.domainForCreate(req, domainID, "user profile")
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -46,14 +46,13 @@ func (e *Emulator) createUserProfile(req *request) (any, *apiError) {
 	case d.out.AuthMode != types.AuthModeSso && sso:
 		return nil, crossFieldError("SingleSignOnUserIdentifier and SingleSignOnUserValue can be given only in a domain whose AuthMode is SSO")
 	}
-	k := profileKey(domainID, name)
-	if p, taken := e.profiles[k]; taken {
+	if p := e.settledProfile(domainID, name, req.now); p != nil {
 		return nil, errorf(400, "ResourceInUse", "User profile %s already exists in domain %s", aws.ToString(p.out.UserProfileName), domainID)
 	}
 	e.seq++
 	arn := e.childARN(req, "user-profile", domainID, name)
 	now := epoch(req.now)
-	e.profiles[k] = &userProfile{
+	e.addProfile(&userProfile{
 		out: &sagemaker.DescribeUserProfileOutput{
 			DomainId:                   aws.String(domainID),
 			UserProfileArn:             aws.String(arn),
@@ -69,7 +68,7 @@ func (e *Emulator) createUserProfile(req *request) (any, *apiError) {
 		region: req.region,
 		seq:    e.seq,
 		since:  req.now,
-	}
+	})
 	delete(e.tags, arn)
 	if len(in.Tags) > 0 {
 		e.tags[arn] = mergeTags(nil, in.Tags)
@@ -105,7 +104,7 @@ func (e *Emulator) describeUserProfile(req *request) (any, *apiError) {
 	if err := checkInput("DescribeUserProfile", req.doc, &in); err != nil {
 		return nil, err
 	}
-	p, err := e.findUserProfile(req.region, aws.ToString(in.DomainId), aws.ToString(in.UserProfileName))
+	p, err := e.findUserProfile(req, aws.ToString(in.DomainId), aws.ToString(in.UserProfileName))
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +116,7 @@ func (e *Emulator) updateUserProfile(req *request) (any, *apiError) {
 	if err := checkInput("UpdateUserProfile", req.doc, &in); err != nil {
 		return nil, err
 	}
-	p, err := e.findUserProfile(req.region, aws.ToString(in.DomainId), aws.ToString(in.UserProfileName))
+	p, err := e.findUserProfile(req, aws.ToString(in.DomainId), aws.ToString(in.UserProfileName))
 	if err != nil {
 		return nil, err
 	}
@@ -130,18 +129,12 @@ func (e *Emulator) updateUserProfile(req *request) (any, *apiError) {
 
 // userProfileBlockers names the apps (not Deleted) and the spaces a user
 // profile has, which keep it from being deleted; "" when there are none.
-// Apps and spaces hold their owner's name as the profile was created, as
-// name is.
-func (e *Emulator) userProfileBlockers(domainID, name string) string {
-	var apps, spaces []string
-	for _, a := range e.apps {
-		if aws.ToString(a.out.DomainId) == domainID && aws.ToString(a.out.UserProfileName) == name && a.out.Status != types.AppStatusDeleted {
-			apps = append(apps, string(a.out.AppType)+"/"+aws.ToString(a.out.AppName))
-		}
-	}
-	for k, s := range e.spaces {
-		if k.domainID == domainID && s.out.OwnershipSettings != nil && aws.ToString(s.out.OwnershipSettings.OwnerUserProfileName) == name {
-			spaces = append(spaces, k.name)
+func (e *Emulator) userProfileBlockers(domainID, name string, now time.Time) string {
+	apps := e.liveApps(domainID, appOwner{userProfile: name}, now)
+	var spaces []string
+	for _, s := range slices.Clone(*under(e.families[domainID].ownedSpaces, strings.ToLower(name))) {
+		if settle(e, spaceLife{}, s, now) {
+			spaces = append(spaces, aws.ToString(s.out.SpaceName))
 		}
 	}
 	var parts []string
@@ -160,7 +153,7 @@ func (e *Emulator) deleteUserProfile(req *request) (any, *apiError) {
 		return nil, err
 	}
 	domainID := aws.ToString(in.DomainId)
-	p, apiErr := e.findUserProfile(req.region, domainID, aws.ToString(in.UserProfileName))
+	p, apiErr := e.findUserProfile(req, domainID, aws.ToString(in.UserProfileName))
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -171,13 +164,10 @@ func (e *Emulator) deleteUserProfile(req *request) (any, *apiError) {
 	case types.UserProfileStatusDeleting:
 		return &sagemaker.DeleteUserProfileOutput{}, nil
 	}
-	if b := e.userProfileBlockers(domainID, name); b != "" {
+	if b := e.userProfileBlockers(domainID, name, req.now); b != "" {
 		return nil, errorf(400, "ResourceInUse", "Unable to delete user profile %s of domain %s because it has %s", name, domainID, b)
 	}
-	p.out.Status = types.UserProfileStatusDeleting
-	p.out.FailureReason = nil
-	p.out.LastModifiedTime = aws.Time(epoch(req.now))
-	p.since = req.now
+	mark(profileLife{}, p, string(types.UserProfileStatusDeleting), "", req.now)
 	return &sagemaker.DeleteUserProfileOutput{}, nil
 }
 
@@ -186,16 +176,10 @@ func (e *Emulator) listUserProfiles(req *request) (any, *apiError) {
 	if err := checkInput("ListUserProfiles", req.doc, &in); err != nil {
 		return nil, err
 	}
-	var ps []*userProfile
-	for k, p := range e.profiles {
-		if p.region != req.region ||
-			(in.DomainIdEquals != nil && k.domainID != *in.DomainIdEquals) ||
-			(in.UserProfileNameContains != nil && !strings.Contains(k.name, strings.ToLower(*in.UserProfileNameContains))) {
-			continue
-		}
-		ps = append(ps, p)
-	}
-	page, next, apiErr := paginate(ps, func(p *userProfile) int64 { return p.seq }, in.MaxResults, in.NextToken, "userprofiles", in.SortOrder == types.SortOrderDescending)
+	contains := strings.ToLower(aws.ToString(in.UserProfileNameContains))
+	page, next, apiErr := walk(&e.listsFor(req, in.DomainIdEquals).profiles, in.MaxResults, in.NextToken, "userprofiles", in.SortOrder == types.SortOrderDescending, func(p *userProfile) bool {
+		return p.region == req.region && strings.Contains(strings.ToLower(aws.ToString(p.out.UserProfileName)), contains) && settle(e, profileLife{}, p, req.now)
+	})
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -225,17 +209,10 @@ func (e *Emulator) SetUserProfileStatus(domainID, name, status, failureReason st
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.opts.clock.Now()
-	e.settle(now)
-	p, ok := e.profiles[profileKey(domainID, name)]
-	if !ok {
+	p := e.settledProfile(domainID, name, now)
+	if p == nil {
 		return fmt.Errorf("smdomaintest: user profile %s not found in domain %s", name, domainID)
 	}
-	p.out.Status = st
-	p.out.FailureReason = nil
-	if failureReason != "" {
-		p.out.FailureReason = aws.String(failureReason)
-	}
-	p.out.LastModifiedTime = aws.Time(epoch(now))
-	p.since = now
+	mark(profileLife{}, p, status, failureReason, now)
 	return nil
 }
