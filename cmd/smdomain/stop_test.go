@@ -218,7 +218,7 @@ func TestProgressFail(t *testing.T) {
 			`smdomain x: terminated (SIGTERM) while applying domain "ml"; a change may already have been sent; run the same command again to resume`, 143},
 		{"after a poll", func(p *progress) {
 			p.begin(true, "applying domain %q", "ml")
-			p.polled, p.id, p.status = true, "d-abc", "Updating"
+			p.polled, p.resource, p.status = true, "d-abc", "Updating"
 		}, &stopError{timeout: time.Hour},
 			`smdomain x: gave up after 1h0m0s (--timeout) while applying domain "ml" (d-abc, last seen Updating); run the same command again to resume`, exitFail},
 		{"in process", func(p *progress) { p.inProcess = true; p.begin(true, "applying domain %q", "ml") }, sigint,
