@@ -115,13 +115,13 @@ func (c *cli) writeFile(name, content string) string {
 	return p
 }
 
-// writes returns the write operations in the emulator's call log.
+// writes returns the write operations in the emulator's call log: every
+// Create, Update and Delete call, of any kind, and AddTags.
 func (c *cli) writes() []string {
 	var out []string
 	for _, call := range c.srv.Calls() {
-		switch call.Operation {
-		case "CreateDomain", "UpdateDomain", "DeleteDomain", "AddTags", "DeleteTags":
-			out = append(out, call.Operation)
+		if op := call.Operation; op == "AddTags" || strings.HasPrefix(op, "Create") || strings.HasPrefix(op, "Update") || strings.HasPrefix(op, "Delete") {
+			out = append(out, op)
 		}
 	}
 	return out
@@ -371,6 +371,11 @@ func TestCLIHelp(t *testing.T) {
 		got := c.runEnv(c.env, "", cmd, "--help")
 		want(t, cmd+" --help", got, 0, []string{"-region", "-profile", "-endpoint-url", "-allow-insecure-endpoint",
 			"-cli-connect-timeout seconds", "-cli-read-timeout seconds", "(default 60)", "-timeout duration", "exits 130 or 143"}, nil)
+	}
+	for _, cmd := range []string{"plan", "apply"} {
+		got := c.runEnv(c.env, "", cmd, "--help")
+		want(t, cmd+" --help", got, 0, []string{`"UserProfiles" and "Spaces"`, "-prune", "offboard the user profiles and spaces the file does not declare",
+			"loses access to their home directory"}, nil)
 	}
 }
 
