@@ -19,7 +19,7 @@ import (
 const teamBob = `,
     {"UserProfileName": "bob", "UserSettings": {"ExecutionRole": "arn:aws:iam::123456789012:role/bob-churn-data"}}`
 
-// teamJSON is the team file: a domain, two users with their own roles, the
+// teamJSON is the README's team.json: a domain, two users with their own roles, the
 // project's shared space and alice's private space.
 const teamJSON = `{
   "DomainName": "fraud-ml",
