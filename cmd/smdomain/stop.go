@@ -117,32 +117,36 @@ func (p *progress) begin(mayChange bool, format string, args ...any) {
 // every is 0). Members are waited for concurrently; each resource's lines
 // are counted on their own.
 func (p *progress) waitOption(w io.Writer, prefix string, every time.Duration) smdomain.ClientOption {
+	report := p.reporter(w, prefix, every)
+	return smdomain.WithWaitOptions(func(o *smdomain.DomainInServiceWaiterOptions) { o.Progress = report })
+}
+
+// reporter returns waitOption's progress callback.
+func (p *progress) reporter(w io.Writer, prefix string, every time.Duration) func(smdomain.WaitProgress) {
 	type seen struct {
 		status  string
 		elapsed time.Duration // of the last line reported
 	}
 	last := map[string]seen{}
-	return smdomain.WithWaitOptions(func(o *smdomain.DomainInServiceWaiterOptions) {
-		o.Progress = func(wp smdomain.WaitProgress) {
-			p.mu.Lock()
-			defer p.mu.Unlock()
-			status := wp.Status
-			if status == "" {
-				status = "gone"
-			}
-			resource := wp.DomainID
-			if wp.Name != "" {
-				resource = fmt.Sprintf("%s %q in %s", wp.Kind, wp.Name, wp.DomainID)
-			}
-			prev, ok := last[resource]
-			p.polled, p.resource, p.status = true, resource, status
-			if ok && wp.Attempt > 1 && status == prev.status && wp.Elapsed-prev.elapsed < every {
-				return
-			}
-			last[resource] = seen{status, wp.Elapsed}
-			fmt.Fprintf(w, "%swaiting for %s: %s, %s elapsed\n", prefix, resource, status, wp.Elapsed.Round(time.Second))
+	return func(wp smdomain.WaitProgress) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		status := wp.Status
+		if status == "" {
+			status = "gone"
 		}
-	})
+		resource := wp.DomainID
+		if wp.Name != "" {
+			resource = fmt.Sprintf("%s %q in %s", wp.Kind, wp.Name, wp.DomainID)
+		}
+		prev, ok := last[resource]
+		p.polled, p.resource, p.status = true, resource, status
+		if ok && wp.Attempt > 1 && status == prev.status && wp.Elapsed-prev.elapsed < every {
+			return
+		}
+		last[resource] = seen{status, wp.Elapsed}
+		fmt.Fprintf(w, "%swaiting for %s: %s, %s elapsed\n", prefix, resource, status, wp.Elapsed.Round(time.Second))
+	}
 }
 
 // fail reports err, which ended the command, on w and returns the exit
