@@ -189,3 +189,19 @@ func TestCLIPrune(t *testing.T) {
 		t.Errorf("second apply --prune wrote: %v", w)
 	}
 }
+
+// TestCLIApplyMemberFails: when a member fails, apply still says what it
+// did to the others, then the error naming the member, and exits 1.
+func TestCLIApplyMemberFails(t *testing.T) {
+	c := newCLI(t)
+	want(t, "apply", c.run(teamJSON, "apply", "-f", "-"), 0, nil, nil)
+	if err := c.srv.SetUserProfileStatus(c.srv.DomainIDs()[0], "bob", "Failed", "the user's volume could not be mounted"); err != nil {
+		t.Fatal(err)
+	}
+	got := c.run(strings.Replace(teamJSON, "alice-fraud-data", "alice-fraud-and-churn", 1), "apply", "-f", "-")
+	want(t, "apply with bob Failed", got, 1, []string{`domain "fraud-ml" updated: d-`, "\nuser profile \"alice\" updated\n"},
+		[]string{`smdomain apply: user profile "bob"`, "Failed: the user's volume could not be mounted"})
+	if strings.Contains(got.stdout, `"bob" `) {
+		t.Errorf("apply reports bob as done:\n%s", got.stdout)
+	}
+}
