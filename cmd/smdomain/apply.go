@@ -12,11 +12,14 @@ import (
 func applyUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: smdomain apply -f domain.json [flags]")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Creates the domain, or updates it in place, and waits until it is InService.")
-	fmt.Fprintln(w, "Prints the plan first; reports each poll on standard error while waiting.")
-	fmt.Fprintln(w, "Changes that need a new domain (name, auth mode, KMS key, VPC) are refused,")
-	fmt.Fprintln(w, "and nothing is changed. Running apply again with the same file changes nothing.")
-	fmt.Fprintln(w, "-f - reads standard input.")
+	fmt.Fprintln(w, "Creates the domain, or updates it in place, then its user profiles, then its")
+	fmt.Fprintln(w, "spaces, and waits until each is InService. Prints the plan first, then what")
+	fmt.Fprintln(w, "happened to the domain and to each member; reports each poll on standard error")
+	fmt.Fprintln(w, "while waiting. Changes that need a new domain (name, auth mode, KMS key, VPC) or")
+	fmt.Fprintln(w, "a new member (its name, SSO user, space owner, sharing type, app type) are")
+	fmt.Fprintln(w, "refused, and nothing is changed. Running apply again with the same file changes")
+	fmt.Fprintln(w, "nothing. -f - reads standard input.")
+	membersUsage(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Exit status: 0 when the domain matches the file, 1 on any error, 2 on a bad flag.")
 	stopUsage(w)
@@ -29,13 +32,11 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	const prog = "smdomain apply"
 	fs := flag.NewFlagSet("apply", flag.ContinueOnError)
 	var (
-		aws      awsFlags
-		cl       clientFlags
-		file     string
-		domainID string
+		aws awsFlags
+		cl  clientFlags
+		sf  specFlags
 	)
-	fs.StringVar(&file, "f", "", "spec file (create-domain --cli-input-json form); - for standard input")
-	fs.StringVar(&domainID, "domain-id", "", "the domain's ID: pins it instead of finding it by name (for a name two domains share)")
+	sf.register(fs)
 	aws.register(fs)
 	cl.registerOwner(fs)
 	cl.registerMaxWait(fs)
@@ -44,14 +45,9 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code >= 0 {
 		return code
 	}
-	if len(pos) > 0 {
-		fmt.Fprintf(stderr, "%s: unexpected arguments %q (the spec file goes after -f)\n", prog, pos)
-		return exitUsage
-	}
-	spec, err := loadSpec(file, domainID)
-	if err != nil {
-		printError(stderr, prog+": "+displayName(file), err)
-		return exitFail
+	spec, code := sf.spec(prog, pos, exitUsage, stderr)
+	if code >= 0 {
+		return code
 	}
 	ctx, cancel := aws.withDeadline(ctx, cl.maxWait)
 	defer cancel()
@@ -64,7 +60,9 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return applySpec(ctx, client, spec, p, stdout, stderr)
 }
 
-// applySpec prints the plan, ensures spec and prints the result.
+// applySpec prints the plan, ensures spec and prints the result: the
+// domain, then each member. When Ensure fails part way, what it did is
+// printed before the error.
 func applySpec(ctx context.Context, client *smdomain.Client, spec *smdomain.Spec, p *progress, stdout, stderr io.Writer) int {
 	p.begin(false, "planning domain %q", spec.Name())
 	plan, err := client.Plan(ctx, spec)
@@ -74,13 +72,30 @@ func applySpec(ctx context.Context, client *smdomain.Client, spec *smdomain.Spec
 	fmt.Fprint(stdout, plan)
 	p.begin(true, "applying domain %q", spec.Name())
 	res, err := client.Ensure(ctx, spec)
+	if res != nil {
+		printResult(stdout, res)
+	}
 	if err != nil {
 		return p.fail(ctx, stderr, err)
 	}
-	d := res.Domain
-	fmt.Fprintf(stdout, "domain %q %s: %s, %s\n", d.Name, res.Action, d.ID, d.Status)
-	if d.URL != "" {
-		fmt.Fprintf(stdout, "  Studio URL: %s\n", d.URL)
-	}
 	return exitOK
+}
+
+// printResult says what Ensure did: the domain's line, then one line per
+// member, with what each offboarding deleted, in order.
+func printResult(w io.Writer, res *smdomain.Result) {
+	if d := res.Domain; d != nil {
+		fmt.Fprintf(w, "domain %q %s: %s, %s\n", d.Name, res.Action, d.ID, d.Status)
+		if d.URL != "" {
+			fmt.Fprintf(w, "  Studio URL: %s\n", d.URL)
+		}
+	}
+	for _, m := range res.Members {
+		fmt.Fprintf(w, "%s %q %s\n", m.Kind, m.Name, m.Action)
+		if m.Action == smdomain.ActionDeleted {
+			for _, c := range m.Changes {
+				fmt.Fprintf(w, "  deleted %s\n", c.Path)
+			}
+		}
+	}
 }

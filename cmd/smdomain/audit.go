@@ -62,7 +62,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var findings []smdomain.Finding
 	switch {
 	case file != "" && len(pos) == 0:
-		spec, err := loadSpec(file, "")
+		spec, err := loadSpec(file)
 		if err != nil {
 			printError(stderr, prog+": "+displayName(file), err)
 			return exitFail

@@ -203,9 +203,9 @@ func openSpec(name string) (io.ReadCloser, error) {
 	return os.Open(name)
 }
 
-// loadSpec reads and checks the spec in file, sending nothing. A
-// non-empty domainID pins the domain (--domain-id).
-func loadSpec(file, domainID string) (*smdomain.Spec, error) {
+// loadSpec reads and checks the spec in file, sending nothing; opts apply
+// on top of the document, as in smdomain.LoadSpecJSON.
+func loadSpec(file string, opts ...smdomain.Option) (*smdomain.Spec, error) {
 	if file == "" {
 		return nil, errors.New("no spec file: pass -f domain.json (or -f - for standard input)")
 	}
@@ -214,11 +214,46 @@ func loadSpec(file, domainID string) (*smdomain.Spec, error) {
 		return nil, err
 	}
 	defer r.Close()
-	var opts []smdomain.Option
-	if domainID != "" {
-		opts = append(opts, smdomain.WithDomainID(domainID))
-	}
 	return smdomain.LoadSpecJSON(r, opts...)
+}
+
+// specFlags are the flags of the commands that converge a domain to a spec
+// file: plan and apply.
+type specFlags struct {
+	file     string
+	domainID string
+	prune    bool
+}
+
+func (f *specFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.file, "f", "", "spec file (create-domain --cli-input-json form, with optional UserProfiles and Spaces arrays); - for standard input")
+	fs.StringVar(&f.domainID, "domain-id", "", "the domain's ID: pins it instead of finding it by name (for a name two domains share)")
+	fs.BoolVar(&f.prune, "prune", false, "offboard the user profiles and spaces the file does not declare: a user's apps, then the spaces they own, "+
+		"then the profile, and the user loses access to their home directory (default: leave them alone)")
+}
+
+// spec reads the spec file the flags name, given the command's positional
+// arguments pos, of which there must be none. A status >= 0 means the
+// command ends with it, the problem reported on stderr: usageStatus for
+// arguments, exitFail for the spec.
+func (f *specFlags) spec(prog string, pos []string, usageStatus int, stderr io.Writer) (*smdomain.Spec, int) {
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected arguments %q (the spec file goes after -f)\n", prog, pos)
+		return nil, usageStatus
+	}
+	var opts []smdomain.Option
+	if f.domainID != "" {
+		opts = append(opts, smdomain.WithDomainID(f.domainID))
+	}
+	if f.prune {
+		opts = append(opts, smdomain.WithPrune())
+	}
+	spec, err := loadSpec(f.file, opts...)
+	if err != nil {
+		printError(stderr, prog+": "+displayName(f.file), err)
+		return nil, exitFail
+	}
+	return spec, -1
 }
 
 func displayName(file string) string {

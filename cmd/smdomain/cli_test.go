@@ -115,13 +115,13 @@ func (c *cli) writeFile(name, content string) string {
 	return p
 }
 
-// writes returns the write operations in the emulator's call log.
+// writes returns the write operations in the emulator's call log: every
+// Create, Update and Delete call, of any kind, and AddTags.
 func (c *cli) writes() []string {
 	var out []string
 	for _, call := range c.srv.Calls() {
-		switch call.Operation {
-		case "CreateDomain", "UpdateDomain", "DeleteDomain", "AddTags", "DeleteTags":
-			out = append(out, call.Operation)
+		if op := call.Operation; op == "AddTags" || strings.HasPrefix(op, "Create") || strings.HasPrefix(op, "Update") || strings.HasPrefix(op, "Delete") {
+			out = append(out, op)
 		}
 	}
 	return out
@@ -372,6 +372,11 @@ func TestCLIHelp(t *testing.T) {
 		want(t, cmd+" --help", got, 0, []string{"-region", "-profile", "-endpoint-url", "-allow-insecure-endpoint",
 			"-cli-connect-timeout seconds", "-cli-read-timeout seconds", "(default 60)", "-timeout duration", "exits 130 or 143"}, nil)
 	}
+	for _, cmd := range []string{"plan", "apply"} {
+		got := c.runEnv(c.env, "", cmd, "--help")
+		want(t, cmd+" --help", got, 0, []string{`"UserProfiles" and "Spaces"`, "-prune", "offboard the user profiles and spaces the file does not declare",
+			"loses access to their home directory"}, nil)
+	}
 }
 
 func TestCheckEndpoint(t *testing.T) {
@@ -413,10 +418,31 @@ func TestCLIDemo(t *testing.T) {
 	got := c.runEnv(c.env, "", "demo")
 	want(t, "demo", got, 0, []string{
 		": create", "created: d-", ": no-op", "update, 2 changes", "updated: d-", "AppNetworkAccessType:  VpcOnly",
-		`domain "ml-platform" deleted`, "retained",
+		// The team joins: two users with their own roles, then their space.
+		`"UserProfiles": [`, `{"UserProfileName":"bob","UserSettings":{"ExecutionRole":"arn:aws:iam::123456789012:role/bob-churn-data"}}`,
+		`  user profile "alice": create`, `  + Spaces.fraud-detection.SpaceSharingSettings: {"SharingType":"Shared"}`,
+		"\nuser profile \"alice\" created\nuser profile \"bob\" created\nspace \"fraud-detection\" created\n",
+		`waiting for user profile "alice" in d-`,
+		// alice's role changes in place: one UpdateUserProfile with her role alone.
+		`"UserSettings":{"ExecutionRole":"arn:aws:iam::123456789012:role/alice-fraud-and-churn"}})` + "\n(exit status 0: success)",
+		"\nuser profile \"alice\" updated\nuser profile \"bob\" unchanged\n",
+		// bob is offboarded: his app, then his profile.
+		`user profile "bob": offboard: `, "loses access to their home directory",
+		"\nuser profile \"bob\" deleted\n  deleted Apps.bob/JupyterServer/default\n  deleted UserProfiles.bob\n",
+		// The domain goes, alice and the space first.
+		"  deleted Spaces.fraud-detection\n  deleted UserProfiles.alice\ndomain \"ml-platform\" deleted\n", "retained",
 	}, nil)
 	if got.stderr != "" {
 		t.Errorf("demo stderr: %q", got.stderr)
+	}
+	// The role change is one change in the plan and one write.
+	_, roleStep, _ := strings.Cut(got.stdout, "\n== 9. ")
+	roleStep, _, _ = strings.Cut(roleStep, "\n== 10. ")
+	if n := len(changeLines.FindAllString(roleStep, -1)); n != 1 || !strings.Contains(roleStep, "  ~ UserProfiles.alice.UserSettings.ExecutionRole: ") {
+		t.Errorf("the role change's plan lists %d changes, want UserProfiles.alice.UserSettings.ExecutionRole alone:\n%s", n, roleStep)
+	}
+	if n := strings.Count(got.stdout, "(UpdateUserProfile carried "); n != 1 {
+		t.Errorf("the demo shows %d UpdateUserProfile calls, want 1", n)
 	}
 }
 

@@ -8,7 +8,7 @@
 // Commands:
 //
 //	plan       show what apply would change (exit 0: nothing, 2: changes, 1: error)
-//	apply      create or update a domain from a JSON spec and wait until it is InService
+//	apply      create or update a domain, its user profiles and spaces from a JSON spec, and wait
 //	get        show a domain by name (-o json for scripts)
 //	delete     delete a domain by name and wait until it is gone (home EFS retained)
 //	audit      list a spec's or a live domain's risky settings (exit 0: none at --fail-on, 2: some, 1: error)
@@ -52,7 +52,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "plan", summary: "show what apply would change (exit 0: nothing, 2: changes, 1: error)", run: runPlan},
-		{name: "apply", summary: "create or update a domain from a JSON spec and wait until it is InService", run: runApply},
+		{name: "apply", summary: "create or update a domain, its user profiles and spaces from a JSON spec, and wait", run: runApply},
 		{name: "get", summary: "show a domain by name (-o json for scripts)", run: runGet},
 		{name: "delete", summary: "delete a domain by name and wait until it is gone (home EFS retained)", run: runDelete},
 		{name: "audit", summary: "list a spec's or a live domain's risky settings (exit 0: none at --fail-on, 2: some, 1: error)", run: runAudit},

@@ -20,6 +20,7 @@ func planUsage(w io.Writer) {
 	fmt.Fprintln(w, "Shows what apply would do, field by field, and changes nothing. domain.json is")
 	fmt.Fprintln(w, "the JSON that `aws sagemaker create-domain --cli-input-json` takes; -f - reads")
 	fmt.Fprintln(w, "standard input. Fields the file leaves out are not managed.")
+	membersUsage(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Exit status: 0 nothing to do, 2 changes to make (including changes that need")
 	fmt.Fprintln(w, "a new domain, which apply refuses), 1 on any error, including a bad flag.")
@@ -33,14 +34,12 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	const prog = "smdomain plan"
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	var (
-		aws      awsFlags
-		cl       clientFlags
-		file     string
-		output   string
-		domainID string
+		aws    awsFlags
+		cl     clientFlags
+		sf     specFlags
+		output string
 	)
-	fs.StringVar(&file, "f", "", "spec file (create-domain --cli-input-json form); - for standard input")
-	fs.StringVar(&domainID, "domain-id", "", "the domain's ID: pins it instead of finding it by name (for a name two domains share)")
+	sf.register(fs)
 	fs.StringVar(&output, "o", "text", "output format: text or json")
 	aws.register(fs)
 	cl.registerOwner(fs)
@@ -49,18 +48,13 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code >= 0 {
 		return code
 	}
-	if len(pos) > 0 {
-		fmt.Fprintf(stderr, "%s: unexpected arguments %q (the spec file goes after -f)\n", prog, pos)
-		return exitFail
-	}
 	if output != "text" && output != "json" {
 		fmt.Fprintf(stderr, "%s: -o %q: want text or json\n", prog, output)
 		return exitFail
 	}
-	spec, err := loadSpec(file, domainID)
-	if err != nil {
-		printError(stderr, prog+": "+displayName(file), err)
-		return exitFail
+	spec, code := sf.spec(prog, pos, exitFail, stderr)
+	if code >= 0 {
+		return code
 	}
 	ctx, cancel := aws.withDeadline(ctx, 0)
 	defer cancel()
@@ -71,6 +65,17 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	client := smdomain.NewFromConfig(cfg, cl.options()...)
 	return planSpec(ctx, client, spec, output, p, stdout, stderr)
+}
+
+// membersUsage is plan's and apply's paragraph on user profiles and spaces.
+func membersUsage(w io.Writer) {
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, `The file may also declare the domain's members: "UserProfiles" and "Spaces",`)
+	fmt.Fprintln(w, "arrays of what `aws sagemaker create-user-profile` and `create-space")
+	fmt.Fprintln(w, "--cli-input-json` take, without DomainId. Members the file does not declare are")
+	fmt.Fprintln(w, "left alone unless --prune is given, which offboards them: a user's apps, then")
+	fmt.Fprintln(w, "the spaces the user owns, then the profile; the user loses access to their home")
+	fmt.Fprintln(w, "directory.")
 }
 
 // planSpec prints the plan for spec and returns plan's exit status.

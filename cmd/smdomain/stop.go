@@ -95,7 +95,7 @@ type progress struct {
 	doing     string // `applying domain "ml"`
 	mayChange bool   // whether doing can change the domain
 	polled    bool
-	id        string // from the last poll
+	resource  string // what the last poll was of: "d-abc", `user profile "alice" in d-abc`
 	status    string
 }
 
@@ -110,28 +110,43 @@ func (p *progress) begin(mayChange bool, format string, args ...any) {
 }
 
 // waitOption returns the wait option that records each poll and reports it
-// on w after prefix, as "waiting for d-abc: Pending, 14s elapsed": the first
-// poll of a wait, every change of status, and otherwise at most one line
-// per every of waiting (every poll when every is 0).
+// on w after prefix, as "waiting for d-abc: Pending, 14s elapsed" for the
+// domain and `waiting for user profile "alice" in d-abc: Pending, 14s
+// elapsed` for a member: the first poll of a wait, every change of status,
+// and otherwise at most one line per every of waiting (every poll when
+// every is 0). Members are waited for concurrently; each resource's lines
+// are counted on their own.
 func (p *progress) waitOption(w io.Writer, prefix string, every time.Duration) smdomain.ClientOption {
-	var lastElapsed time.Duration
-	return smdomain.WithWaitOptions(func(o *smdomain.DomainInServiceWaiterOptions) {
-		o.Progress = func(wp smdomain.WaitProgress) {
-			p.mu.Lock()
-			defer p.mu.Unlock()
-			status := wp.Status
-			if status == "" {
-				status = "gone"
-			}
-			same := wp.Attempt > 1 && status == p.status && wp.Elapsed-lastElapsed < every
-			p.polled, p.id, p.status = true, wp.DomainID, status
-			if same {
-				return
-			}
-			lastElapsed = wp.Elapsed
-			fmt.Fprintf(w, "%swaiting for %s: %s, %s elapsed\n", prefix, wp.DomainID, status, wp.Elapsed.Round(time.Second))
+	report := p.reporter(w, prefix, every)
+	return smdomain.WithWaitOptions(func(o *smdomain.DomainInServiceWaiterOptions) { o.Progress = report })
+}
+
+// reporter returns waitOption's progress callback.
+func (p *progress) reporter(w io.Writer, prefix string, every time.Duration) func(smdomain.WaitProgress) {
+	type seen struct {
+		status  string
+		elapsed time.Duration // of the last line reported
+	}
+	last := map[string]seen{}
+	return func(wp smdomain.WaitProgress) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		status := wp.Status
+		if status == "" {
+			status = "gone"
 		}
-	})
+		resource := wp.DomainID
+		if wp.Name != "" {
+			resource = fmt.Sprintf("%s %q in %s", wp.Kind, wp.Name, wp.DomainID)
+		}
+		prev, ok := last[resource]
+		p.polled, p.resource, p.status = true, resource, status
+		if ok && wp.Attempt > 1 && status == prev.status && wp.Elapsed-prev.elapsed < every {
+			return
+		}
+		last[resource] = seen{status, wp.Elapsed}
+		fmt.Fprintf(w, "%swaiting for %s: %s, %s elapsed\n", prefix, resource, status, wp.Elapsed.Round(time.Second))
+	}
 }
 
 // fail reports err, which ended the command, on w and returns the exit
@@ -154,7 +169,7 @@ func (p *progress) fail(ctx context.Context, w io.Writer, err error) int {
 	case !p.mayChange:
 		state = "; nothing was changed"
 	case p.polled:
-		state = fmt.Sprintf(" (%s, last seen %s); run the same command again to resume", p.id, p.status)
+		state = fmt.Sprintf(" (%s, last seen %s); run the same command again to resume", p.resource, p.status)
 	default:
 		state = "; a change may already have been sent; run the same command again to resume"
 	}

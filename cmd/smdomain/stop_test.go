@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finegrained/smdomain"
 	"github.com/finegrained/smdomain/smdomaintest"
 )
 
@@ -218,7 +219,7 @@ func TestProgressFail(t *testing.T) {
 			`smdomain x: terminated (SIGTERM) while applying domain "ml"; a change may already have been sent; run the same command again to resume`, 143},
 		{"after a poll", func(p *progress) {
 			p.begin(true, "applying domain %q", "ml")
-			p.polled, p.id, p.status = true, "d-abc", "Updating"
+			p.polled, p.resource, p.status = true, "d-abc", "Updating"
 		}, &stopError{timeout: time.Hour},
 			`smdomain x: gave up after 1h0m0s (--timeout) while applying domain "ml" (d-abc, last seen Updating); run the same command again to resume`, exitFail},
 		{"in process", func(p *progress) { p.inProcess = true; p.begin(true, "applying domain %q", "ml") }, sigint,
@@ -239,4 +240,42 @@ func TestProgressFail(t *testing.T) {
 	if code := newProgress("smdomain x").fail(context.Background(), &w, os.ErrNotExist); code != exitFail || w.String() != "smdomain x: file does not exist\n" {
 		t.Errorf("fail without a stop = %d, %q", code, w.String())
 	}
+}
+
+// Wait lines name the member polled, and each resource's lines are thinned
+// on their own, so members waited for together do not hide each other's.
+func TestProgressReporter(t *testing.T) {
+	var w strings.Builder
+	p := newProgress("smdomain x")
+	report := p.reporter(&w, "> ", time.Minute)
+	alice := smdomain.WaitProgress{DomainID: "d-abc", Kind: "user profile", Name: "alice", Status: "Pending"}
+	space := smdomain.WaitProgress{DomainID: "d-abc", Kind: "space", Name: "fraud", Status: "Pending"}
+	for _, wp := range []smdomain.WaitProgress{
+		{DomainID: "d-abc", Kind: "domain", Status: "Updating", Attempt: 1},
+		atPoll(alice, 1, 0), atPoll(space, 1, 0),
+		atPoll(alice, 2, 10*time.Second), atPoll(space, 2, 10*time.Second), // thinned: same status within a minute
+		atPoll(alice, 3, 70*time.Second), // a minute since alice's last line
+		{DomainID: "d-abc", Kind: "space", Name: "fraud", Status: "InService", Attempt: 3, Elapsed: 75 * time.Second},
+		{DomainID: "d-abc", Kind: "space", Name: "fraud", Status: "", Attempt: 4, Elapsed: 80 * time.Second},
+	} {
+		report(wp)
+	}
+	want := `> waiting for d-abc: Updating, 0s elapsed
+> waiting for user profile "alice" in d-abc: Pending, 0s elapsed
+> waiting for space "fraud" in d-abc: Pending, 0s elapsed
+> waiting for user profile "alice" in d-abc: Pending, 1m10s elapsed
+> waiting for space "fraud" in d-abc: InService, 1m15s elapsed
+> waiting for space "fraud" in d-abc: gone, 1m20s elapsed
+`
+	if w.String() != want {
+		t.Errorf("lines:\n%s\nwant:\n%s", w.String(), want)
+	}
+	if p.resource != `space "fraud" in d-abc` || p.status != "gone" {
+		t.Errorf("last seen %s, %s", p.resource, p.status)
+	}
+}
+
+func atPoll(wp smdomain.WaitProgress, attempt int, elapsed time.Duration) smdomain.WaitProgress {
+	wp.Attempt, wp.Elapsed = attempt, elapsed
+	return wp
 }
