@@ -356,7 +356,7 @@ func (c *Client) runSteps(ctx context.Context, steps []*step, fn func(context.Co
 			defer mu.Unlock()
 			if err != nil {
 				failed = true
-				errs[i] = fmt.Errorf("%s %q: %w", s.k.noun, s.name, err)
+				errs[i] = err // it names the member
 			}
 			if err == nil || len(r.Changes) > 0 {
 				results[i] = &r

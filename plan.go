@@ -116,13 +116,13 @@ func (p *Plan) String() string {
 		fmt.Fprintf(&b, " (%d forcing replacement)", n)
 	}
 	b.WriteString("\n")
-	writeChanges(&b, p.Changes[:len(p.Changes)-memberChanges(p.Members)])
+	writeChanges(&b, "", p.Changes[:len(p.Changes)-memberChanges(p.Members)])
 	for _, m := range p.Members {
 		if m.Action == PlanNoOp {
 			continue
 		}
 		fmt.Fprintf(&b, "  %s %q: %s\n", m.Kind, m.Name, memberSummary(m))
-		writeChanges(&b, m.Changes)
+		writeChanges(&b, "  ", m.Changes)
 	}
 	return b.String()
 }
@@ -147,8 +147,9 @@ func memberSummary(m MemberPlan) string {
 	return "offboard: its apps, then the spaces it owns, then the profile are deleted; the user loses access to their home directory"
 }
 
-func writeChanges(b *strings.Builder, changes []Change) {
+func writeChanges(b *strings.Builder, indent string, changes []Change) {
 	for _, c := range changes {
+		b.WriteString(indent)
 		mark := "~"
 		switch {
 		case c.ForcesReplacement:

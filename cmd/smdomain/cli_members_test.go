@@ -38,7 +38,7 @@ const teamJSON = `{
 }`
 
 // changeLines are the change lines of plan's text output.
-var changeLines = regexp.MustCompile(`(?m)^  [-+~!] `)
+var changeLines = regexp.MustCompile(`(?m)^ +[-+~!] `)
 
 // TestCLITeamFile: plan and apply a team file; plan -o json lists the
 // members; a second apply writes nothing; a changed role is one change in

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"time"
 
 	"github.com/finegrained/smdomain/smdomaintest"
@@ -104,7 +103,7 @@ func serveEmulator(ctx context.Context, ln net.Listener, cfg emulatorConfig, std
 		smdomaintest.WithSpaceDelay(cfg.resourceDelay),
 		smdomaintest.WithAppDelay(cfg.resourceDelay),
 	)
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	srv := smdomaintest.NewHTTPServer(ln.Addr().String(), e)
 	endpoint := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "smdomain emulator: SageMaker and STS on %s (account %s)\n", endpoint, cfg.account)
 	fmt.Fprintf(stdout, "  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws sagemaker list-domains --endpoint-url %s --region us-east-1\n", endpoint)
