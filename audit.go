@@ -336,14 +336,14 @@ func untagged(resource string, tags map[string]string) []Finding {
 		Detail: "no tags, so ABAC policies that key on resource tags cannot tell it apart; set WithTags."}}
 }
 
-// AuditDomain applies Spec.Audit's rules to the live domain called name
-// and its user profiles and spaces, as the service reports them,
-// server-filled defaults and tags included: the spec Export returns. It
-// finds the domain as Get does: an error wrapping ErrNotFound when no
-// domain has the name, *AmbiguousNameError when several do. It only reads;
+// AuditDomain applies Spec.Audit's rules to the live domain ref names and
+// its user profiles and spaces, as the service reports them, server-filled
+// defaults and tags included: the spec Export returns. It finds the domain
+// as Get does: an error wrapping ErrNotFound when there is none,
+// *AmbiguousNameError when several domains have the name. It only reads;
 // with WithOwner, a domain the Client does not own is a *NotOwnedError.
-func (c *Client) AuditDomain(ctx context.Context, name string) ([]Finding, error) {
-	spec, err := c.Export(ctx, ByName(name))
+func (c *Client) AuditDomain(ctx context.Context, ref DomainRef) ([]Finding, error) {
+	spec, err := c.Export(ctx, ref)
 	if err != nil {
 		return nil, err
 	}

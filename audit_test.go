@@ -222,7 +222,7 @@ func TestAuditDomainServerDefaults(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := e.client.AuditDomain(ctx, "by-hand")
+	got, err := e.client.AuditDomain(ctx, smdomain.ByName("by-hand"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +265,7 @@ func TestAuditSpecAndDomainAgree(t *testing.T) {
 			e := newEnv(t)
 			spec := mustSpec(t, "ml-platform", tc.opts...)
 			mustEnsure(t, e.client, spec)
-			live, err := e.client.AuditDomain(context.Background(), "ml-platform")
+			live, err := e.client.AuditDomain(context.Background(), smdomain.ByName("ml-platform"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -279,7 +279,7 @@ func TestAuditSpecAndDomainAgree(t *testing.T) {
 func TestAuditDomainErrors(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	if _, err := e.client.AuditDomain(ctx, "nope"); !errors.Is(err, smdomain.ErrNotFound) {
+	if _, err := e.client.AuditDomain(ctx, smdomain.ByName("nope")); !errors.Is(err, smdomain.ErrNotFound) {
 		t.Errorf("missing domain: %v, want ErrNotFound", err)
 	}
 	for range 2 {
@@ -292,7 +292,7 @@ func TestAuditDomainErrors(t *testing.T) {
 		}
 	}
 	var amb *smdomain.AmbiguousNameError
-	if _, err := e.client.AuditDomain(ctx, "twice"); !errors.As(err, &amb) || len(amb.DomainIDs) != 2 {
+	if _, err := e.client.AuditDomain(ctx, smdomain.ByName("twice")); !errors.As(err, &amb) || len(amb.DomainIDs) != 2 {
 		t.Errorf("two domains with the name: %v, want *AmbiguousNameError with 2 IDs", err)
 	}
 }
@@ -331,7 +331,7 @@ func TestAuditMembers(t *testing.T) {
 	}
 
 	mustEnsure(t, e.client, spec)
-	live, err := e.client.AuditDomain(context.Background(), "audited")
+	live, err := e.client.AuditDomain(context.Background(), smdomain.ByName("audited"))
 	if err != nil {
 		t.Fatal(err)
 	}

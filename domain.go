@@ -90,16 +90,14 @@ type Result struct {
 	Members []MemberResult
 }
 
-// Get returns the domain called name. It returns an error wrapping
-// ErrNotFound when there is none, and *AmbiguousNameError when more than
-// one domain has the name.
-func (c *Client) Get(ctx context.Context, name string) (*Domain, error) {
-	out, err := c.findByName(ctx, name)
+// Get returns the domain that ref names: ByName("ml") or ByID("d-..."). It
+// returns an error wrapping ErrNotFound when there is none, and
+// *AmbiguousNameError when more than one domain has the name. It only
+// reads, so it does not check WithOwner.
+func (c *Client) Get(ctx context.Context, ref DomainRef) (*Domain, error) {
+	out, err := c.lookup(ctx, ref)
 	if err != nil {
 		return nil, err
-	}
-	if out == nil {
-		return nil, fmt.Errorf("get domain %q: %w", name, ErrNotFound)
 	}
 	return newDomain(out), nil
 }

@@ -472,7 +472,7 @@ func TestEnsureRefusesCrossAccountRole(t *testing.T) {
 func TestGetAndDelete(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	if _, err := e.client.Get(ctx, "nothing"); !errors.Is(err, smdomain.ErrNotFound) {
+	if _, err := e.client.Get(ctx, smdomain.ByName("nothing")); !errors.Is(err, smdomain.ErrNotFound) {
 		t.Fatalf("Get missing: %v, want ErrNotFound", err)
 	}
 	res, err := e.client.Delete(ctx, "nothing")
@@ -480,7 +480,7 @@ func TestGetAndDelete(t *testing.T) {
 		t.Fatalf("Delete missing: %v %v, want unchanged", res, err)
 	}
 	created := mustEnsure(t, e.client, mustSpec(t, "doomed", seedOptions()...))
-	got, err := e.client.Get(ctx, "doomed")
+	got, err := e.client.Get(ctx, smdomain.ByName("doomed"))
 	if err != nil || got.ID != created.Domain.ID {
 		t.Fatalf("Get: %v %v", got, err)
 	}
@@ -509,7 +509,7 @@ func TestGetAmbiguous(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err := e.client.Get(ctx, "twin")
+	_, err := e.client.Get(ctx, smdomain.ByName("twin"))
 	var ae *smdomain.AmbiguousNameError
 	if !errors.As(err, &ae) || len(ae.DomainIDs) != 2 {
 		t.Fatalf("Get: %v, want *AmbiguousNameError with two IDs", err)

@@ -186,7 +186,7 @@ func resourceLabel(kind, name, domainID string) string {
 
 // AmbiguousNameError is returned when more than one domain has the name
 // asked for. AWS does not promise that domain names are unique; pin the one
-// you mean with WithDomainID.
+// you mean by its ID (WithDomainID, ByID).
 type AmbiguousNameError struct {
 	Name      string
 	DomainIDs []string
@@ -194,7 +194,7 @@ type AmbiguousNameError struct {
 
 // Error names every domain with the name.
 func (e *AmbiguousNameError) Error() string {
-	return fmt.Sprintf("%d domains are named %q (%s); pin one with WithDomainID",
+	return fmt.Sprintf("%d domains are named %q (%s); name the one you mean by its ID",
 		len(e.DomainIDs), e.Name, strings.Join(e.DomainIDs, ", "))
 }
 

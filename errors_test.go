@@ -23,7 +23,7 @@ func TestErrorMessages(t *testing.T) {
 		{&smdomain.StatusError{DomainID: "d-abc", Status: "Failed", FailureReason: "subnet not found"},
 			[]string{"d-abc", "Failed", "subnet not found"}},
 		{&smdomain.AmbiguousNameError{Name: "ml", DomainIDs: []string{"d-one", "d-two"}},
-			[]string{`"ml"`, "d-one", "d-two", "WithDomainID"}},
+			[]string{`"ml"`, "d-one", "d-two", "by its ID"}},
 		{&smdomain.RoleAccountError{Field: "DefaultUserSettings.ExecutionRole", Role: "arn:aws:iam::210987654321:role/R",
 			RoleAccount: "210987654321", RolePartition: "aws", CallerAccount: "123456789012", CallerPartition: "aws"},
 			[]string{"DefaultUserSettings.ExecutionRole", "210987654321", "123456789012", "WithCrossAccountRoles"}},

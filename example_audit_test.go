@@ -75,7 +75,7 @@ func ExampleClient_AuditDomain() {
 		fmt.Println(err)
 		return
 	}
-	findings, err := client.AuditDomain(ctx, "research")
+	findings, err := client.AuditDomain(ctx, smdomain.ByName("research"))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -208,7 +208,7 @@ func ExampleClient_Get() {
 		return
 	}
 
-	d, err := client.Get(ctx, "ml-platform")
+	d, err := client.Get(ctx, smdomain.ByName("ml-platform"))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -217,7 +217,7 @@ func ExampleClient_Get() {
 	fmt.Println(d.VPCID, d.SubnetIDs)
 	fmt.Println(mask(d.ARN, d.ID))
 
-	_, err = client.Get(ctx, "no-such-domain")
+	_, err = client.Get(ctx, smdomain.ByName("no-such-domain"))
 	fmt.Println(errors.Is(err, smdomain.ErrNotFound))
 	// Output:
 	// ml-platform InService IAM PublicInternetOnly
@@ -478,7 +478,7 @@ func ExampleAmbiguousNameError() {
 	}
 	client := smdomain.NewFromConfig(srv.AWSConfig(), smdomain.WithClock(clock))
 
-	_, err := client.Get(ctx, "shared")
+	_, err := client.Get(ctx, smdomain.ByName("shared"))
 	var aerr *smdomain.AmbiguousNameError
 	if errors.As(err, &aerr) {
 		fmt.Println(aerr.Name, "is the name of", len(aerr.DomainIDs), "domains")

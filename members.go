@@ -425,9 +425,22 @@ func (d DomainRef) String() string {
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
 
-// resolve finds the domain d names; an error wrapping ErrNotFound when
-// there is none. With WithOwner it refuses a domain it does not own.
+// resolve finds the domain d names, as lookup does, and with WithOwner
+// refuses a domain the Client does not own.
 func (c *Client) resolve(ctx context.Context, d DomainRef) (*sagemaker.DescribeDomainOutput, error) {
+	out, err := c.lookup(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkOwnerOf(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// lookup finds the domain d names; an error wrapping ErrNotFound when
+// there is none.
+func (c *Client) lookup(ctx context.Context, d DomainRef) (*sagemaker.DescribeDomainOutput, error) {
 	var out *sagemaker.DescribeDomainOutput
 	var err error
 	if d.id != "" {
@@ -440,9 +453,6 @@ func (c *Client) resolve(ctx context.Context, d DomainRef) (*sagemaker.DescribeD
 	}
 	if out == nil {
 		return nil, fmt.Errorf("domain %s: %w", d, ErrNotFound)
-	}
-	if err := c.checkOwnerOf(ctx, out); err != nil {
-		return nil, err
 	}
 	return out, nil
 }

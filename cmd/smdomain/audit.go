@@ -77,7 +77,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if err != nil {
 			return p.fail(ctx, stderr, err)
 		}
-		findings, err = smdomain.NewFromConfig(cfg).AuditDomain(ctx, pos[0])
+		findings, err = smdomain.NewFromConfig(cfg).AuditDomain(ctx, smdomain.ByName(pos[0]))
 		if err != nil {
 			return p.fail(ctx, stderr, err)
 		}

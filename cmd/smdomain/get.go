@@ -62,7 +62,7 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // getDomain prints the domain called name.
 func getDomain(ctx context.Context, client *smdomain.Client, name, output string, p *progress, stdout, stderr io.Writer) int {
 	p.begin(false, "reading domain %q", name)
-	d, err := client.Get(ctx, name)
+	d, err := client.Get(ctx, smdomain.ByName(name))
 	if err != nil {
 		return p.fail(ctx, stderr, err)
 	}
