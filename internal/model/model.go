@@ -6,7 +6,7 @@
 // with it: one table, one generator.
 package model
 
-//go:generate go run ./gen -model ../../../shared/reference/sagemaker-service-model.json -o shapes_gen.go CreateDomain DescribeDomain UpdateDomain DeleteDomain ListDomains AddTags DeleteTags ListTags CreateUserProfile DescribeUserProfile ListUserProfiles DeleteUserProfile CreateSpace DescribeSpace ListSpaces DeleteSpace UpdateUserProfile UpdateSpace CreateApp DescribeApp ListApps DeleteApp
+//go:generate go run ./gen -model ../../../shared/reference/sagemaker-service-model.json -o shapes_gen.go CreateDomain DescribeDomain UpdateDomain DeleteDomain ListDomains AddTags DeleteTags ListTags CreateUserProfile DescribeUserProfile ListUserProfiles DeleteUserProfile CreateSpace DescribeSpace ListSpaces DeleteSpace UpdateUserProfile UpdateSpace CreatePresignedDomainUrl CreateApp DescribeApp ListApps DeleteApp
 
 // Operation names an operation's input and output shapes and its modelled
 // errors.
