@@ -32,6 +32,9 @@ type API interface {
 	DescribeSpace(context.Context, *sagemaker.DescribeSpaceInput, ...func(*sagemaker.Options)) (*sagemaker.DescribeSpaceOutput, error)
 	UpdateSpace(context.Context, *sagemaker.UpdateSpaceInput, ...func(*sagemaker.Options)) (*sagemaker.UpdateSpaceOutput, error)
 
+	// What StudioURL signs users in with.
+	CreatePresignedDomainUrl(context.Context, *sagemaker.CreatePresignedDomainUrlInput, ...func(*sagemaker.Options)) (*sagemaker.CreatePresignedDomainUrlOutput, error)
+
 	// What Delete with WithCascade removes before the domain, and lists to
 	// explain a refused delete.
 	ListApps(context.Context, *sagemaker.ListAppsInput, ...func(*sagemaker.Options)) (*sagemaker.ListAppsOutput, error)
