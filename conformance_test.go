@@ -382,8 +382,10 @@ func (r *conformanceRun) describeAlice(ctx context.Context, wantRole string) err
 	return nil
 }
 
-func stepProfile(ctx context.Context, r *conformanceRun) error {
-	alice, err := r.alice(r.b.userRole)
+// ensureAlice converges the domain with alice running as role, which
+// must take one write, op, and leave her InService with that role.
+func (r *conformanceRun) ensureAlice(ctx context.Context, role string, action smdomain.Action, op string) error {
+	alice, err := r.alice(role)
 	if err != nil {
 		return err
 	}
@@ -391,31 +393,21 @@ func stepProfile(ctx context.Context, r *conformanceRun) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ensureMembers(ctx, spec, map[string]smdomain.Action{"user profile alice": smdomain.ActionCreated}, "CreateUserProfile"); err != nil {
+	if err := r.ensureMembers(ctx, spec, map[string]smdomain.Action{"user profile alice": action}, op); err != nil {
 		return err
 	}
-	if err := r.describeAlice(ctx, r.b.userRole); err != nil {
+	if err := r.describeAlice(ctx, role); err != nil {
 		return err
 	}
 	return r.ensureNoOp(ctx, spec)
 }
 
+func stepProfile(ctx context.Context, r *conformanceRun) error {
+	return r.ensureAlice(ctx, r.b.userRole, smdomain.ActionCreated, "CreateUserProfile")
+}
+
 func stepRoleUpdate(ctx context.Context, r *conformanceRun) error {
-	alice, err := r.alice(r.b.role)
-	if err != nil {
-		return err
-	}
-	spec, err := r.spec(nil, smdomain.WithUserProfiles(alice))
-	if err != nil {
-		return err
-	}
-	if err := r.ensureMembers(ctx, spec, map[string]smdomain.Action{"user profile alice": smdomain.ActionUpdated}, "UpdateUserProfile"); err != nil {
-		return err
-	}
-	if err := r.describeAlice(ctx, r.b.role); err != nil {
-		return err
-	}
-	return r.ensureNoOp(ctx, spec)
+	return r.ensureAlice(ctx, r.b.role, smdomain.ActionUpdated, "UpdateUserProfile")
 }
 
 func stepSpace(ctx context.Context, r *conformanceRun) error {
