@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	"github.com/aws/smithy-go"
 )
 
 // Domain is a SageMaker domain as DescribeDomain reports it.
@@ -131,9 +133,16 @@ func (c *Client) describe(ctx context.Context, id string) (*sagemaker.DescribeDo
 	return out, nil
 }
 
+// notFound reports whether err says the resource does not exist: the
+// service's ResourceNotFound, or the ValidationException "Could not find
+// ..." that moto's server answers instead.
 func notFound(err error) bool {
 	var nf *types.ResourceNotFound
-	return errors.As(err, &nf)
+	if errors.As(err, &nf) {
+		return true
+	}
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "ValidationException" && strings.HasPrefix(ae.ErrorMessage(), "Could not find ")
 }
 
 // findByName lists domains (100 a page) for the name and describes the

@@ -2,6 +2,7 @@ package smdomain
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -91,8 +92,19 @@ func (r *domainResource) create(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.id = aws.ToString(out.DomainId)
+	r.id = createdDomainID(out)
 	return nil
+}
+
+// createdDomainID is the ID of the domain a CreateDomain made: the
+// DomainId it answers, or, from a server that answers only the DomainArn
+// (moto's), the ARN's resource ID (arn:...:domain/<id>).
+func createdDomainID(out *sagemaker.CreateDomainOutput) string {
+	if id := aws.ToString(out.DomainId); id != "" {
+		return id
+	}
+	_, id, _ := strings.Cut(aws.ToString(out.DomainArn), ":domain/")
+	return id
 }
 
 // update sends UpdateDomain with the changed settings and what the API
