@@ -274,7 +274,7 @@ func stepNoOp(ctx context.Context, r *conformanceRun) error {
 }
 
 func stepGet(ctx context.Context, r *conformanceRun) error {
-	d, err := r.client().Get(ctx, r.name)
+	d, err := r.client().Get(ctx, smdomain.ByName(r.name))
 	if err != nil {
 		return err
 	}
@@ -491,7 +491,7 @@ func stepDelete(ctx context.Context, r *conformanceRun) error {
 	if err := wantWrites(r.calls.writes(), "DeleteDomain"); err != nil {
 		return err
 	}
-	if _, err := c.Get(ctx, r.name); !errors.Is(err, smdomain.ErrNotFound) {
+	if _, err := c.Get(ctx, smdomain.ByName(r.name)); !errors.Is(err, smdomain.ErrNotFound) {
 		return fmt.Errorf("Get after Delete: %v, want ErrNotFound", err)
 	}
 	if res, err = r.client().Delete(ctx, r.name, smdomain.WithDeleteHomeEFS()); err != nil {
