@@ -35,6 +35,7 @@ var conformanceSteps = []struct {
 	{"create", stepCreate},          // Ensure creates the domain, tagged, in one CreateDomain
 	{"no-op", stepNoOp},             // Ensure again, by a new Client: unchanged, no write
 	{"get", stepGet},                // Get finds it by name and reports what was created
+	{"list", stepList},              // List reports it, among the account's domains
 	{"update", stepUpdate},          // one nested field: one UpdateDomain; the siblings it did not carry stay
 	{"tags", stepTags},              // a tag added and one removed: DeleteTags, AddTags, nothing else
 	{"tag-value", stepTagValue},     // a tag's value changed: one AddTags, which replaces it
@@ -282,6 +283,18 @@ func stepGet(ctx context.Context, r *conformanceRun) error {
 	want := []string{r.id, r.arn, r.name, "InService", r.b.vpc, strings.Join(slices.Sorted(slices.Values(r.b.subnets)), ",")}
 	if diff := cmp.Diff(want, got); diff != "" || d.URL == "" {
 		return fmt.Errorf("Get: ID, ARN, name, status, VPC, subnets (-want +got):\n%s; URL %q", diff, d.URL)
+	}
+	return wantWrites(r.calls.writes())
+}
+
+func stepList(ctx context.Context, r *conformanceRun) error {
+	all, err := r.client().List(ctx)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(all, func(d smdomain.DomainSummary) bool { return d.ID == r.id })
+	if i < 0 || all[i].Name != r.name || all[i].ARN != r.arn {
+		return fmt.Errorf("List: %+v does not list %s (%s)", all, r.id, r.name)
 	}
 	return wantWrites(r.calls.writes())
 }
