@@ -26,7 +26,10 @@ type Call struct {
 	// before anything was done.
 	StatusCode int
 	// Fault is the injected fault the call met: "throttle", "fail", "cut",
-	// "lose", or "" for none.
+	// "lose"; "ratelimit" when the operation's rate limit (WithRateLimit,
+	// WithOperationRateLimit) refused it; or "" for none. A call with
+	// Fault "ratelimit" or "throttle" was answered ThrottlingException
+	// (Throttling for STS) and changed nothing.
 	Fault string
 	// Body is a copy of the request body, or of its first bytes when it is
 	// longer than the body limit (WithCallBodyLimit, DefaultCallBodyLimit):

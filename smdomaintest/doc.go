@@ -220,17 +220,40 @@
 // CreateDomain past the region's domain quota (WithDomainQuota) answers
 // ResourceLimitExceeded.
 //
+// # Rate limits
+//
+// WithRateLimit(rate, burst) gives every operation served (each SageMaker
+// operation and GetCallerIdentity) a token bucket of its own, and
+// WithOperationRateLimit(op, rate, burst) gives one operation its own in
+// place of that one (rate 0 exempts it). The default is no limit. A bucket
+// holds burst tokens to begin with and at most, and gains one every
+// 1/rate seconds of the emulator's clock (WithClock; with a FakeClock,
+// only Advance and Sleep refill it, so a rate test takes no real time). A
+// call finding its bucket empty is answered HTTP 400
+// {"__type":"ThrottlingException","Message":"Rate exceeded"} (for STS,
+// the XML error Throttling), as the service answers a call over its
+// limit; it takes no token, changes nothing and is logged with Fault
+// "ratelimit". The limit is met before anything else the request asks:
+// every call it admits takes a token, whatever then answers it (an armed
+// fault, a validation error, an error of the operation), and a call it
+// refuses leaves armed faults armed. The SDK retries ThrottlingException;
+// with Server.AWSConfig's retryer it retries at once, in the same virtual
+// instant, so a client that is to wait for tokens should sleep on the
+// emulator's FakeClock.
+//
 // # Faults and the call log
 //
 // Throttle, Fail, CutConnection and LoseResponse arm a number of failures
-// for the next calls of an operation, any served operation;
+// for the next calls of an operation, any served operation (under a rate
+// limit, the next calls it admits);
 // SetDomainStatus moves a domain to any status, such as Failed with a
 // FailureReason, and SetUserProfileStatus, SetSpaceStatus and SetAppStatus
 // do the same for the other resources (to test Delete_Failed, say).
 //
 // Calls returns the call log: for each request that was authenticated,
 // the operation, virtual time, body size, top-level fields, status and
-// fault, and a copy of the body. The log is a ring of the newest
+// fault ("ratelimit" for a call the rate limit refused), and a copy of the
+// body. The log is a ring of the newest
 // WithCallLogCapacity calls (default DefaultCallLogCapacity), and keeps at
 // most WithCallBodyLimit bytes of each body (default DefaultCallBodyLimit;
 // RequestBytes is always the full size), so a long-running emulator's log
@@ -290,6 +313,10 @@
 //     by member; the API reference does not say how deep the service
 //     merges.
 //   - The Studio URL uses sagemaker.aws in every partition.
+//   - The service publishes no rate for its operations, and its limits
+//     are per account and region, perhaps shared between operations; the
+//     emulator's are what WithRateLimit and WithOperationRateLimit say,
+//     per operation across regions, and off by default.
 //   - The body size limit, and the 408 and 413 answers, are the
 //     emulator's; the service's front end has limits and answers of its
 //     own.
