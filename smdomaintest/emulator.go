@@ -42,8 +42,11 @@ type Emulator struct {
 	tags        map[string][]types.Tag
 	faults      map[fault]map[string]int
 	buckets     map[string]*bucket // by operation, for the operations with a rate limit
-	calls       callLog
+	calls       ring[Call]
 	retention   map[string]types.RetentionType
+
+	presigned      map[string]PresignedURL // by token
+	presignedOrder ring[string]            // their tokens, to forget the oldest
 }
 
 var _ http.Handler = (*Emulator)(nil)
@@ -63,6 +66,7 @@ func NewEmulator(opts ...Option) *Emulator {
 		faults:    map[fault]map[string]int{},
 		buckets:   map[string]*bucket{},
 		retention: map[string]types.RetentionType{},
+		presigned: map[string]PresignedURL{},
 	}
 }
 

@@ -179,7 +179,9 @@ func WithAppDelay(d time.Duration) Option {
 }
 
 // WithCallLogCapacity sets how many calls the call log keeps; past it, the
-// oldest go. The default is DefaultCallLogCapacity; n <= 0 keeps it.
+// oldest go. It also bounds how many presigned URLs the emulator
+// remembers (Emulator.PresignedURL). The default is
+// DefaultCallLogCapacity; n <= 0 keeps it.
 func WithCallLogCapacity(n int) Option {
 	return func(o *options) {
 		if n > 0 {

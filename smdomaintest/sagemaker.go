@@ -68,6 +68,8 @@ func lookupHandler(op string) handler {
 		return (*Emulator).deleteApp
 	case "ListApps":
 		return (*Emulator).listApps
+	case "CreatePresignedDomainUrl":
+		return (*Emulator).createPresignedDomainURL
 	}
 	return nil
 }
