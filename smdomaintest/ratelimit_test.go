@@ -3,6 +3,7 @@ package smdomaintest_test
 import (
 	"context"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -254,5 +255,26 @@ func TestRateLimitCostFlat(t *testing.T) {
 	}
 	if late := testing.AllocsPerRun(1000, serve); late != early {
 		t.Errorf("a refused call allocates %v times after 10,000 calls, %v at first", late, early)
+	}
+}
+
+// TestRateLimitConcurrent: calls racing in one virtual instant get
+// exactly burst tokens between them.
+func TestRateLimitConcurrent(t *testing.T) {
+	const burst, calls = 5, 40
+	_, c, _ := newTest(t, smdomaintest.WithRateLimit(1, burst))
+	results := make(chan string, calls)
+	var wg sync.WaitGroup
+	for range calls {
+		wg.Go(func() { results <- apiCode(listDomains(c)()) })
+	}
+	wg.Wait()
+	close(results)
+	got := map[string]int{}
+	for code := range results {
+		got[code]++
+	}
+	if diff := cmp.Diff(map[string]int{"": burst, "ThrottlingException": calls - burst}, got); diff != "" {
+		t.Errorf("outcomes of %d racing calls (-want +got):\n%s", calls, diff)
 	}
 }
