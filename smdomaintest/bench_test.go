@@ -5,17 +5,19 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/finegrained/smdomain/smdomaintest"
 )
 
 const jsonType = "application/x-amz-json-1.1"
 
-// benchEmulator returns an emulator holding domains domains of members
-// user profiles each, made through its handler, and the last domain's ID.
-func benchEmulator(b *testing.B, domains, members int) (*smdomaintest.Emulator, string) {
+// benchEmulator returns an emulator configured by opts holding domains
+// domains of members user profiles each, made through its handler, and
+// the last domain's ID.
+func benchEmulator(b *testing.B, domains, members int, opts ...smdomaintest.Option) (*smdomaintest.Emulator, string) {
 	b.Helper()
-	e := smdomaintest.NewEmulator(smdomaintest.WithClock(smdomaintest.NewFakeClock(epoch0)), smdomaintest.WithDomainQuota(0))
+	e := smdomaintest.NewEmulator(append([]smdomaintest.Option{smdomaintest.WithClock(smdomaintest.NewFakeClock(epoch0)), smdomaintest.WithDomainQuota(0)}, opts...)...)
 	var id string
 	for d := range domains {
 		w := fuzzServe(e, "SageMaker.CreateDomain", jsonType,
@@ -70,6 +72,43 @@ func BenchmarkRequestCost(b *testing.B) {
 					}
 				}
 				b.ReportMetric(float64(domains*(1+members)), "resources")
+			})
+		}
+	}
+}
+
+// BenchmarkRateLimit measures what the rate limit adds to a DescribeDomain
+// (handler only, no HTTP) with 1 and 1,000 domains of 5 user profiles:
+// no limit; a limit every call is within (the virtual clock moves one
+// interval a call); and a limit every call is over. The limiter keeps one
+// bucket per operation and no history, so none of the three grows with
+// the resources held or the calls made.
+func BenchmarkRateLimit(b *testing.B) {
+	const rate = 1000.0
+	interval := time.Duration(float64(time.Second) / rate)
+	for _, domains := range []int{1, 1000} {
+		for _, r := range []struct {
+			name    string
+			limit   smdomaintest.Option
+			advance time.Duration
+			status  int
+		}{
+			{"off", nil, 0, http.StatusOK},
+			{"admitted", smdomaintest.WithOperationRateLimit("DescribeDomain", rate, 1), interval, http.StatusOK},
+			{"refused", smdomaintest.WithOperationRateLimit("DescribeDomain", rate, 1), 0, http.StatusBadRequest},
+		} {
+			clock := smdomaintest.NewFakeClock(epoch0)
+			e, id := benchEmulator(b, domains, 5, smdomaintest.WithClock(clock), r.limit)
+			body := fmt.Appendf(nil, `{"DomainId":%q}`, id)
+			fuzzServe(e, "SageMaker.DescribeDomain", jsonType, body) // takes the one token
+			b.Run(fmt.Sprintf("%s/domains=%d", r.name, domains), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					clock.Advance(r.advance)
+					if w := fuzzServe(e, "SageMaker.DescribeDomain", jsonType, body); w.Code != r.status {
+						b.Fatalf("HTTP %d %s, want %d", w.Code, w.Body, r.status)
+					}
+				}
 			})
 		}
 	}

@@ -26,7 +26,10 @@ type Call struct {
 	// before anything was done.
 	StatusCode int
 	// Fault is the injected fault the call met: "throttle", "fail", "cut",
-	// "lose", or "" for none.
+	// "lose"; "ratelimit" when the operation's rate limit (WithRateLimit,
+	// WithOperationRateLimit) refused it; or "" for none. A call with
+	// Fault "ratelimit" or "throttle" was answered ThrottlingException
+	// (Throttling for STS) and changed nothing.
 	Fault string
 	// Body is a copy of the request body, or of its first bytes when it is
 	// longer than the body limit (WithCallBodyLimit, DefaultCallBodyLimit):
@@ -34,20 +37,29 @@ type Call struct {
 	Body []byte
 }
 
-// callLog keeps the newest calls, at most a capacity of them, in a ring.
-type callLog struct {
-	ring   []Call
-	oldest int // where the oldest call is, once the ring is full
+// ring keeps the newest items, at most a capacity of them: the call log,
+// and the tokens of the presigned URLs remembered.
+type ring[T any] struct {
+	items  []T
+	oldest int // where the oldest item is, once the ring is full
 }
 
-// add records c, dropping the oldest call when capacity are kept.
-func (l *callLog) add(c Call, capacity int) {
-	if len(l.ring) < capacity {
-		l.ring = append(l.ring, c)
-		return
+// add records v and, when capacity items were kept, drops the oldest
+// and returns it.
+func (r *ring[T]) add(v T, capacity int) (dropped T, full bool) {
+	if len(r.items) < capacity {
+		r.items = append(r.items, v)
+		return dropped, false
 	}
-	l.ring[l.oldest] = c
-	l.oldest = (l.oldest + 1) % len(l.ring)
+	dropped = r.items[r.oldest]
+	r.items[r.oldest] = v
+	r.oldest = (r.oldest + 1) % len(r.items)
+	return dropped, true
+}
+
+// ordered returns the items, oldest first, in a new slice.
+func (r *ring[T]) ordered() []T {
+	return slices.Concat(r.items[r.oldest:], r.items[:r.oldest])
 }
 
 // newCall returns the log entry of a request that arrived at now with
@@ -77,7 +89,7 @@ func newCall(now time.Time, body []byte, fields []string, limit int) Call {
 func (e *Emulator) Calls() []Call {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := slices.Concat(e.calls.ring[e.calls.oldest:], e.calls.ring[:e.calls.oldest])
+	out := e.calls.ordered()
 	for i := range out {
 		out[i].Fields = slices.Clone(out[i].Fields)
 		out[i].Body = slices.Clone(out[i].Body)
@@ -89,5 +101,5 @@ func (e *Emulator) Calls() []Call {
 func (e *Emulator) ResetCalls() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.calls = callLog{}
+	e.calls = ring[Call]{}
 }

@@ -1,6 +1,7 @@
 // Package smdomaintest provides an in-process Amazon SageMaker (domains,
-// user profiles, spaces, apps and tags) and AWS STS (GetCallerIdentity) that speak the real wire protocols,
-// for tests, in the manner of net/http/httptest.
+// user profiles, spaces, apps, tags and presigned Studio URLs) and AWS STS
+// (GetCallerIdentity) that speak the real wire protocols, for tests, in
+// the manner of net/http/httptest.
 //
 //	srv := smdomaintest.NewServer(smdomaintest.WithClock(clock))
 //	defer srv.Close()
@@ -25,8 +26,8 @@
 // DescribeUserProfile, UpdateUserProfile, DeleteUserProfile,
 // ListUserProfiles; CreateSpace, DescribeSpace, UpdateSpace, DeleteSpace,
 // ListSpaces; CreateApp, DescribeApp,
-// DeleteApp, ListApps; AddTags, DeleteTags, ListTags. Any other answers
-// UnknownOperationException.
+// DeleteApp, ListApps; CreatePresignedDomainUrl; AddTags, DeleteTags,
+// ListTags. Any other answers UnknownOperationException.
 //
 // STS requests are awsQuery (form-encoded Action=GetCallerIdentity and
 // Version=2011-06-15) and are answered in XML. A request is taken for STS
@@ -220,17 +221,60 @@
 // CreateDomain past the region's domain quota (WithDomainQuota) answers
 // ResourceLimitExceeded.
 //
+// # Presigned Studio URLs
+//
+// CreatePresignedDomainUrl is validated against the model (ExpiresInSeconds
+// 5..300, default 300; SessionExpirationDurationInSeconds 1800..43200,
+// default 43200; the name patterns; LandingUri at most 1023 characters).
+// The domain must exist (else ResourceNotFound) and be InService (else
+// ResourceInUse, as for creates) and its AuthMode IAM: for an SSO domain
+// it answers ValidationException, the model saying "This operation can
+// only be called when the authentication mode equals IAM". The user
+// profile must exist, in any case and any status, and the space, when
+// SpaceName is sent, must exist (else ResourceNotFound, which the SDK
+// reports as *types.ResourceNotFound). The answer is {"AuthorizedUrl":
+// "https://<domain-id>.studio.<region>.sagemaker.aws/auth?token=<token>"},
+// the token 64 random letters and digits. Emulator.PresignedURL reads back,
+// by token, what the emulator remembers of each URL (a PresignedURL: the
+// domain, the profile's name as created, space, landing URI, creation and
+// expiry times and session duration), for the newest URLs, as many as the
+// call log keeps calls. The token is in the response only, so never in the
+// call log.
+//
+// # Rate limits
+//
+// WithRateLimit(rate, burst) gives every operation served (each SageMaker
+// operation and GetCallerIdentity) a token bucket of its own, and
+// WithOperationRateLimit(op, rate, burst) gives one operation its own in
+// place of that one (rate 0 exempts it). The default is no limit. A bucket
+// holds burst tokens to begin with and at most, and gains one every
+// 1/rate seconds of the emulator's clock (WithClock; with a FakeClock,
+// only Advance and Sleep refill it, so a rate test takes no real time). A
+// call finding its bucket empty is answered HTTP 400
+// {"__type":"ThrottlingException","Message":"Rate exceeded"} (for STS,
+// the XML error Throttling), as the service answers a call over its
+// limit; it takes no token, changes nothing and is logged with Fault
+// "ratelimit". The limit is met before anything else the request asks:
+// every call it admits takes a token, whatever then answers it (an armed
+// fault, a validation error, an error of the operation), and a call it
+// refuses leaves armed faults armed. The SDK retries ThrottlingException;
+// with Server.AWSConfig's retryer it retries at once, in the same virtual
+// instant, so a client that is to wait for tokens should sleep on the
+// emulator's FakeClock.
+//
 // # Faults and the call log
 //
 // Throttle, Fail, CutConnection and LoseResponse arm a number of failures
-// for the next calls of an operation, any served operation;
+// for the next calls of an operation, any served operation (under a rate
+// limit, the next calls it admits);
 // SetDomainStatus moves a domain to any status, such as Failed with a
 // FailureReason, and SetUserProfileStatus, SetSpaceStatus and SetAppStatus
 // do the same for the other resources (to test Delete_Failed, say).
 //
 // Calls returns the call log: for each request that was authenticated,
 // the operation, virtual time, body size, top-level fields, status and
-// fault, and a copy of the body. The log is a ring of the newest
+// fault ("ratelimit" for a call the rate limit refused), and a copy of the
+// body. The log is a ring of the newest
 // WithCallLogCapacity calls (default DefaultCallLogCapacity), and keeps at
 // most WithCallBodyLimit bytes of each body (default DefaultCallBodyLimit;
 // RequestBytes is always the full size), so a long-running emulator's log
@@ -242,7 +286,8 @@
 // Known differences, beyond the operations not served:
 //   - Signatures are not verified: any access key and secret are accepted,
 //     and only the shape of the Authorization header and its credential
-//     scope (region, service) are read. Presigned URLs are not supported.
+//     scope (region, service) are read. Requests presigned with SigV4
+//     (the signature in the query string) are refused as unauthenticated.
 //   - Only one account exists; IAM permissions, roles, KMS keys, VPCs,
 //     subnets, security groups and EFS are not checked or created: any
 //     well-formed ID is accepted.
@@ -255,8 +300,8 @@
 //   - Status changes only with time (or the Set*Status helpers): nothing
 //     ever fails by itself. Running apps do not block UpdateDomain or a
 //     change of AppNetworkAccessType or subnets the way they do on AWS.
-//   - Other operations on these resources, such as
-//     CreatePresignedDomainUrl, are not served; there is no quota on user profiles, spaces or apps; no
+//   - Other operations on these resources are not served; there is no
+//     quota on user profiles, spaces or apps; no
 //     app, and no owning profile for SpaceManagedResources, is created by
 //     the service itself (the real service starts a default JupyterServer
 //     or space app in some set-ups), and ResourceSpec is not filled in.
@@ -289,7 +334,19 @@
 //     which members were sent together, and nested structures merge member
 //     by member; the API reference does not say how deep the service
 //     merges.
-//   - The Studio URL uses sagemaker.aws in every partition.
+//   - The Studio URL, and the presigned URLs, use sagemaker.aws in every
+//     partition.
+//   - A presigned URL leads nowhere: the emulator serves no Studio, and
+//     its token is random, not a signed credential. Restrictions of the
+//     URL to IP addresses or VPC endpoints are not modelled. Whether the
+//     service refuses a URL for a profile that is not InService, or for a
+//     private space another profile owns, is not documented; the emulator
+//     does not, and its choice of ResourceInUse for a domain that is not
+//     InService is an assumption.
+//   - The service publishes no rate for its operations, and its limits
+//     are per account and region, perhaps shared between operations; the
+//     emulator's are what WithRateLimit and WithOperationRateLimit say,
+//     per operation across regions, and off by default.
 //   - The body size limit, and the 408 and 413 answers, are the
 //     emulator's; the service's front end has limits and answers of its
 //     own.

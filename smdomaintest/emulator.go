@@ -41,8 +41,12 @@ type Emulator struct {
 	byARN       map[string]any     // every resource by ARN; for an app's, the newest app
 	tags        map[string][]types.Tag
 	faults      map[fault]map[string]int
-	calls       callLog
+	buckets     map[string]*bucket // by operation, for the operations with a rate limit
+	calls       ring[Call]
 	retention   map[string]types.RetentionType
+
+	presigned      map[string]PresignedURL // by token
+	presignedOrder ring[string]            // their tokens, to forget the oldest
 }
 
 var _ http.Handler = (*Emulator)(nil)
@@ -60,7 +64,9 @@ func NewEmulator(opts ...Option) *Emulator {
 		byARN:     map[string]any{},
 		tags:      map[string][]types.Tag{},
 		faults:    map[fault]map[string]int{},
+		buckets:   map[string]*bucket{},
 		retention: map[string]types.RetentionType{},
+		presigned: map[string]PresignedURL{},
 	}
 }
 
@@ -72,6 +78,9 @@ const (
 	faultFail     fault = "fail"
 	faultCut      fault = "cut"
 	faultLose     fault = "lose"
+	// faultRateLimit is not armed: it is the rate limit's refusal of a
+	// call (WithRateLimit).
+	faultRateLimit fault = "ratelimit"
 )
 
 // faultOrder is the order in which pending faults of one operation are
@@ -92,7 +101,9 @@ func (e *Emulator) arm(f fault, op string, n int) {
 // Throttle makes the next n calls of op (an operation name such as
 // "CreateDomain" or "GetCallerIdentity") answer HTTP 400
 // ThrottlingException (Throttling for STS) without doing anything. n
-// replaces any count still pending; 0 disarms.
+// replaces any count still pending; 0 disarms. Under a rate limit
+// (WithRateLimit), this and the other faults are met by the next calls
+// the limit admits: a call it refuses leaves them armed.
 func (e *Emulator) Throttle(op string, n int) { e.arm(faultThrottle, op, n) }
 
 // Fail makes the next n calls of op answer HTTP 500 InternalFailure without
@@ -110,8 +121,14 @@ func (e *Emulator) CutConnection(op string, n int) { e.arm(faultCut, op, n) }
 // CreateDomain, which has no client token, create a second domain.
 func (e *Emulator) LoseResponse(op string, n int) { e.arm(faultLose, op, n) }
 
-// takeFault consumes and returns the first pending fault of op.
-func (e *Emulator) takeFault(op string) fault {
+// takeFault returns the fault a call of op at now meets: faultRateLimit
+// when op's rate limit refuses it, else the first pending fault of op,
+// which it consumes. It is called with the lock held, and only for
+// operations the emulator serves.
+func (e *Emulator) takeFault(op string, now time.Time) fault {
+	if !e.admit(op, now) {
+		return faultRateLimit
+	}
 	for _, f := range faultOrder {
 		if m := e.faults[f]; m[op] > 0 {
 			m[op]--
@@ -119,6 +136,19 @@ func (e *Emulator) takeFault(op string) fault {
 		}
 	}
 	return ""
+}
+
+// faultError returns the error a call that met f is answered with, code
+// throttleCode for a throttled one; nil when f answers nothing (cut) or
+// the operation's own answer (lose, none).
+func faultError(f fault, throttleCode string) *apiError {
+	switch f {
+	case faultThrottle, faultRateLimit:
+		return errorf(400, throttleCode, "Rate exceeded")
+	case faultFail:
+		return errorf(500, "InternalFailure", "We encountered an internal error. Please try again.")
+	}
+	return nil
 }
 
 // response is what a request is answered with, before it is written.
@@ -211,7 +241,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	now := e.opts.clock.Now()
 	var s served
 	if query {
-		s = e.serveSTS(body)
+		s = e.serveSTS(body, now)
 	} else {
 		s = e.serveSageMaker(r, sc, body, now)
 	}

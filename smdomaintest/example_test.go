@@ -2,6 +2,7 @@ package smdomaintest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	smithy "github.com/aws/smithy-go"
 	"github.com/finegrained/smdomain/smdomaintest"
 )
 
@@ -176,4 +178,40 @@ func ExampleFakeClock() {
 	fmt.Println(clock.Now().Format(time.TimeOnly), time.Since(start) < time.Second)
 	// Output:
 	// 00:10:00 true
+}
+
+// Every operation gets a token bucket: here 2 calls at once, then one a
+// second. Virtual time refills it, so the test takes no real time.
+func ExampleWithRateLimit() {
+	clock := smdomaintest.NewFakeClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	srv := smdomaintest.NewServer(smdomaintest.WithClock(clock), smdomaintest.WithRateLimit(1, 2))
+	defer srv.Close()
+
+	ctx := context.Background()
+	client := sagemaker.NewFromConfig(srv.AWSConfig(), func(o *sagemaker.Options) { o.RetryMaxAttempts = 1 })
+	list := func() {
+		_, err := client.ListDomains(ctx, &sagemaker.ListDomainsInput{})
+		if ae := (smithy.APIError)(nil); errors.As(err, &ae) {
+			fmt.Println(ae.ErrorCode())
+		} else {
+			fmt.Println("ok", err)
+		}
+	}
+	list()
+	list()
+	list()
+	clock.Advance(time.Second)
+	list()
+	for _, c := range srv.Calls() {
+		fmt.Printf("%s %d %q\n", c.Operation, c.StatusCode, c.Fault)
+	}
+	// Output:
+	// ok <nil>
+	// ok <nil>
+	// ThrottlingException
+	// ok <nil>
+	// ListDomains 200 ""
+	// ListDomains 200 ""
+	// ListDomains 400 "ratelimit"
+	// ListDomains 200 ""
 }

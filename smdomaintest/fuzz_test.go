@@ -126,6 +126,8 @@ func FuzzEmulatorRequest(f *testing.F) {
 		{"SageMaker.DescribeApp", `{"DomainId":"$ID","UserProfileName":"alice","AppType":"JupyterServer","AppName":"default"}`},
 		{"SageMaker.DeleteApp", `{"DomainId":"$ID","SpaceName":"lab","AppType":"JupyterLab","AppName":"default"}`},
 		{"SageMaker.ListApps", `{"DomainIdEquals":"$ID","UserProfileNameEquals":"alice","SpaceNameEquals":"lab","MaxResults":100}`},
+		{"SageMaker.CreatePresignedDomainUrl", `{"DomainId":"$ID","UserProfileName":"ALICE","SpaceName":"lab","LandingUri":"studio::","ExpiresInSeconds":5,"SessionExpirationDurationInSeconds":43200}`},
+		{"SageMaker.CreatePresignedDomainUrl", `{"DomainId":"$ID","UserProfileName":"bob","ExpiresInSeconds":301,"SessionExpirationDurationInSeconds":1799}`},
 		{"SageMaker.DescribeDomain", ``},
 		{"SageMaker.DescribeDomain", `{`},
 		{"SageMaker.DescribeDomain", `[]`},

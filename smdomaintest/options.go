@@ -49,6 +49,17 @@ type options struct {
 	callBodyLimit   int
 	maxBodyBytes    int64
 	bodyReadTimeout time.Duration
+
+	rateLimit rateLimit            // of every operation
+	rateOps   map[string]rateLimit // of one operation, in place of rateLimit
+}
+
+// rateLimitFor returns the rate limit of op.
+func (o *options) rateLimitFor(op string) rateLimit {
+	if l, ok := o.rateOps[op]; ok {
+		return l
+	}
+	return o.rateLimit
 }
 
 func newOptions(opts []Option) options {
@@ -168,7 +179,9 @@ func WithAppDelay(d time.Duration) Option {
 }
 
 // WithCallLogCapacity sets how many calls the call log keeps; past it, the
-// oldest go. The default is DefaultCallLogCapacity; n <= 0 keeps it.
+// oldest go. It also bounds how many presigned URLs the emulator
+// remembers (Emulator.PresignedURL). The default is
+// DefaultCallLogCapacity; n <= 0 keeps it.
 func WithCallLogCapacity(n int) Option {
 	return func(o *options) {
 		if n > 0 {
@@ -211,5 +224,38 @@ func WithBodyReadTimeout(d time.Duration) Option {
 		if d > 0 {
 			o.bodyReadTimeout = d
 		}
+	}
+}
+
+// WithRateLimit gives every operation the emulator serves (each SageMaker
+// operation and GetCallerIdentity) a token bucket of its own, measured on
+// the emulator's clock (WithClock): it holds burst tokens to begin with
+// and at most, and gains one every 1/rate seconds (rounded down to the
+// nanosecond). A call that finds its operation's bucket empty is refused
+// at once with HTTP 400 ThrottlingException "Rate exceeded" (Throttling
+// for STS), as the service refuses a call over its limit: it changes
+// nothing and takes no token, and the call log records it with Fault
+// "ratelimit". See the package documentation for how the limit meets
+// faults armed with Throttle, Fail, CutConnection and LoseResponse.
+//
+// The default is no limit; rate <= 0 (or NaN) or burst < 1 means none.
+// WithOperationRateLimit sets one operation's bucket in place of this
+// one, whatever order the options come in.
+func WithRateLimit(rate float64, burst int) Option {
+	return func(o *options) { o.rateLimit = newRateLimit(rate, burst) }
+}
+
+// WithOperationRateLimit gives op (an operation name such as
+// "CreateUserProfile" or "GetCallerIdentity") a token bucket of rate
+// tokens a second and burst at once, as WithRateLimit does for every
+// operation, in place of the one WithRateLimit gives it; rate <= 0 or
+// burst < 1 exempts op from WithRateLimit. Given twice for one op, the
+// later wins. A name the emulator does not serve has no effect.
+func WithOperationRateLimit(op string, rate float64, burst int) Option {
+	return func(o *options) {
+		if o.rateOps == nil {
+			o.rateOps = map[string]rateLimit{}
+		}
+		o.rateOps[op] = newRateLimit(rate, burst)
 	}
 }

@@ -68,6 +68,8 @@ func lookupHandler(op string) handler {
 		return (*Emulator).deleteApp
 	case "ListApps":
 		return (*Emulator).listApps
+	case "CreatePresignedDomainUrl":
+		return (*Emulator).createPresignedDomainURL
 	}
 	return nil
 }
@@ -104,15 +106,12 @@ func (e *Emulator) serveSageMaker(r *http.Request, sc scope, body []byte, now ti
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s.fault = e.takeFault(op)
-	switch s.fault {
-	case faultCut:
+	s.fault = e.takeFault(op, now)
+	if s.fault == faultCut {
 		return s
-	case faultThrottle:
-		s.resp = jsonError(errorf(400, "ThrottlingException", "Rate exceeded"))
-		return s
-	case faultFail:
-		s.resp = jsonError(errorf(500, "InternalFailure", "We encountered an internal error. Please try again."))
+	}
+	if err := faultError(s.fault, "ThrottlingException"); err != nil {
+		s.resp = jsonError(err)
 		return s
 	}
 	if docErr != nil {

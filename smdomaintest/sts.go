@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"net/http"
 	"strings"
+	"time"
 )
 
 const stsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
@@ -51,29 +52,27 @@ func xmlResponse(status int, v any, id string) response {
 	return response{status: status, contentType: "text/xml", body: append([]byte(xml.Header), b...), requestID: id}
 }
 
-// serveSTS answers an authenticated awsQuery request. Only
-// GetCallerIdentity is known.
-func (e *Emulator) serveSTS(body []byte) served {
+// serveSTS answers an authenticated awsQuery request that arrived at now.
+// Only GetCallerIdentity is known; a request for anything else meets no
+// fault and no rate limit.
+func (e *Emulator) serveSTS(body []byte, now time.Time) served {
 	form, err := formValues(body)
 	if err != nil {
 		return served{resp: stsError(errorf(400, "MalformedQueryString", "The query string is not well formed"))}
 	}
 	s := served{op: form.Get("Action")}
-	e.mu.Lock()
-	s.fault = e.takeFault(s.op)
-	e.mu.Unlock()
-	switch s.fault {
-	case faultCut:
-		return s
-	case faultThrottle:
-		s.resp = stsError(errorf(400, "Throttling", "Rate exceeded"))
-		return s
-	case faultFail:
-		s.resp = stsError(errorf(500, "InternalFailure", "injected failure"))
-		return s
-	}
 	if v := form.Get("Version"); s.op != "GetCallerIdentity" || v != "2011-06-15" {
 		s.resp = stsError(errorf(400, "InvalidAction", "Could not find operation %s for version %s", s.op, v))
+		return s
+	}
+	e.mu.Lock()
+	s.fault = e.takeFault(s.op, now)
+	e.mu.Unlock()
+	if s.fault == faultCut {
+		return s
+	}
+	if err := faultError(s.fault, "Throttling"); err != nil {
+		s.resp = stsError(err)
 		return s
 	}
 	var out stsIdentityResponse
