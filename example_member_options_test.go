@@ -3,6 +3,7 @@ package smdomain_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -321,4 +322,29 @@ func ExampleClient_Export() {
 	fmt.Println(exported.Name(), plan.Action, len(plan.Members), "members")
 	// Output:
 	// fraud-ml no-op 4 members
+}
+
+// StudioURL signs a user of an IAM domain in to Studio with tight
+// defaults: the URL works for 5 minutes and opens a 1-hour session.
+func ExampleClient_StudioURL() {
+	srv, client := exampleClient()
+	defer srv.Close()
+	ctx := context.Background()
+	spec, _ := exampleTeam("arn:aws:iam::123456789012:role/alice-fraud-data")
+	res, err := client.Ensure(ctx, spec)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	link, err := client.StudioURL(ctx, smdomain.ByName("fraud-ml"), "alice", smdomain.WithStudioSpace("alice-scratch"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	u, _ := url.Parse(link)
+	issued, _ := srv.PresignedURL(u.Query().Get("token"))
+	fmt.Println(mask(u.Host, res.Domain.ID), issued.UserProfileName, issued.SpaceName,
+		issued.Expires.Sub(issued.Created), issued.SessionDuration)
+	// Output:
+	// d-xxxxxxxxxxxx.studio.us-east-1.sagemaker.aws alice alice-scratch 5m0s 1h0m0s
 }
