@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -528,47 +529,33 @@ func (c *Client) applyTags(ctx context.Context, arn string, changes []Change) er
 	return nil
 }
 
-// differences returns the paths at which go-cmp finds desired and live
-// (desired's pruned counterpart) to differ, lists compared as sets and
-// each cut at its first list so that a list is reported whole.
+// differences returns the paths at which desired and live (desired's
+// pruned counterpart) differ. Objects are walked member by member, in key
+// order; where two values are not plainly equal, go-cmp judges them, lists
+// as sets, and a difference is reported at that path, so a list is
+// reported whole. Equal subtrees cost no more than a walk.
 func differences(desired, live map[string]any) [][]string {
-	var r diffReporter
-	cmp.Equal(desired, live,
-		cmpopts.SortSlices(func(a, b any) bool { return render(a) < render(b) }),
-		cmp.Reporter(&r))
-	return r.paths
-}
-
-// diffReporter collects the paths of the differences go-cmp finds.
-type diffReporter struct {
-	stack cmp.Path
-	paths [][]string
-}
-
-func (r *diffReporter) PushStep(ps cmp.PathStep) { r.stack = append(r.stack, ps) }
-
-func (r *diffReporter) PopStep() { r.stack = r.stack[:len(r.stack)-1] }
-
-func (r *diffReporter) Report(rs cmp.Result) {
-	if rs.Equal() {
-		return
-	}
-	var path []string
-	for _, step := range r.stack {
-		if _, ok := step.(cmp.SliceIndex); ok {
-			break
-		}
-		if mi, ok := step.(cmp.MapIndex); ok {
-			path = append(path, mi.Key().String())
-		}
-	}
-	if len(path) == 0 {
-		return
-	}
-	for _, seen := range r.paths {
-		if slices.Equal(seen, path) {
+	var paths [][]string
+	var walk func(path []string, d, l any)
+	walk = func(path []string, d, l any) {
+		dm, dok := d.(map[string]any)
+		lm, lok := l.(map[string]any)
+		if dok && lok {
+			for _, k := range sortedKeys(dm) {
+				walk(append(slices.Clip(path), k), dm[k], lm[k])
+			}
 			return
 		}
+		if reflect.DeepEqual(d, l) {
+			return
+		}
+		if !cmp.Equal(d, l, asSets) && len(path) > 0 {
+			paths = append(paths, path)
+		}
 	}
-	r.paths = append(r.paths, path)
+	walk(nil, desired, live)
+	return paths
 }
+
+// asSets compares lists without regard to order.
+var asSets = cmpopts.SortSlices(func(a, b any) bool { return render(a) < render(b) })
