@@ -21,9 +21,6 @@ func applyUsage(w io.Writer) {
 	fmt.Fprintln(w, "nothing. -f - reads standard input.")
 	membersUsage(w)
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Exit status: 0 when the domain matches the file, 1 on any error, 2 on a bad flag.")
-	stopUsage(w)
-	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
 
@@ -41,11 +38,11 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	cl.registerOwner(fs)
 	cl.registerMaxWait(fs)
 	cl.registerCrossAccount(fs)
-	pos, code := parseArgs(fs, args, applyUsage, stdout, stderr, exitUsage)
+	pos, code := parseArgs(fs, args, applyUsage, stdout, stderr)
 	if code >= 0 {
 		return code
 	}
-	spec, code := sf.spec(prog, pos, exitUsage, stderr)
+	spec, code := sf.spec(prog, pos, stderr)
 	if code >= 0 {
 		return code
 	}

@@ -10,10 +10,6 @@ import (
 	"github.com/finegrained/smdomain"
 )
 
-// exitFindings is audit's status when there are findings at or above
-// --fail-on, so a pipeline can gate on it; errors are exitFail, never 2.
-const exitFindings = 2
-
 func auditUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: smdomain audit -f domain.json [flags]")
 	fmt.Fprintln(w, "       smdomain audit NAME [flags]")
@@ -23,10 +19,6 @@ func auditUsage(w io.Writer) {
 	fmt.Fprintln(w, "With -f, audits the spec (create-domain --cli-input-json form; - for standard")
 	fmt.Fprintln(w, "input) without calling AWS; a field it leaves out is judged by the service's")
 	fmt.Fprintln(w, "default. With NAME, audits the live domain as DescribeDomain reports it.")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Exit status: 0 no findings at or above --fail-on, 2 some, 1 on any error,")
-	fmt.Fprintln(w, "including a bad flag.")
-	stopUsage(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
@@ -50,7 +42,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&file, "f", "", "spec file to audit instead of a live domain; - for standard input")
 	fs.StringVar(&failOn, "fail-on", string(smdomain.SeverityHigh), "exit 2 when a finding is this severe or more: high, medium or low")
 	aws.register(fs)
-	pos, code := parseArgs(fs, args, auditUsage, stdout, stderr, exitFail)
+	pos, code := parseArgs(fs, args, auditUsage, stdout, stderr)
 	if code >= 0 {
 		return code
 	}

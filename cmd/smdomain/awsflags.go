@@ -165,10 +165,11 @@ func (f *clientFlags) options() []smdomain.ClientOption {
 }
 
 // parseArgs parses args with fs, allowing flags after positional
-// arguments as the aws CLI does, and returns the positional ones. Help goes
-// to stdout with status 0; a flag error to stderr with status usageStatus.
-// A returned status < 0 means go on.
-func parseArgs(fs *flag.FlagSet, args []string, usage func(io.Writer), stdout, stderr io.Writer, usageStatus int) ([]string, int) {
+// arguments as the aws CLI does, and returns the positional ones. Help
+// (usage, the flags, the exit status table) goes to stdout with status 0;
+// a flag error, with usage and the flags, to stderr with exitFail. A
+// returned status < 0 means go on.
+func parseArgs(fs *flag.FlagSet, args []string, usage func(io.Writer), stdout, stderr io.Writer) ([]string, int) {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	var pos []string
@@ -178,13 +179,15 @@ func parseArgs(fs *flag.FlagSet, args []string, usage func(io.Writer), stdout, s
 				usage(stdout)
 				fs.SetOutput(stdout)
 				fs.PrintDefaults()
+				fmt.Fprintln(stdout)
+				exitStatusUsage(stdout)
 				return nil, exitOK
 			}
 			fmt.Fprintf(stderr, "smdomain %s: %v\n\n", fs.Name(), err)
 			usage(stderr)
 			fs.SetOutput(stderr)
 			fs.PrintDefaults()
-			return nil, usageStatus
+			return nil, exitFail
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -233,13 +236,12 @@ func (f *specFlags) register(fs *flag.FlagSet) {
 }
 
 // spec reads the spec file the flags name, given the command's positional
-// arguments pos, of which there must be none. A status >= 0 means the
-// command ends with it, the problem reported on stderr: usageStatus for
-// arguments, exitFail for the spec.
-func (f *specFlags) spec(prog string, pos []string, usageStatus int, stderr io.Writer) (*smdomain.Spec, int) {
+// arguments pos, of which there must be none. A status >= 0 (exitFail)
+// means the command ends with it, the problem reported on stderr.
+func (f *specFlags) spec(prog string, pos []string, stderr io.Writer) (*smdomain.Spec, int) {
 	if len(pos) > 0 {
 		fmt.Fprintf(stderr, "%s: unexpected arguments %q (the spec file goes after -f)\n", prog, pos)
-		return nil, usageStatus
+		return nil, exitFail
 	}
 	var opts []smdomain.Option
 	if f.domainID != "" {

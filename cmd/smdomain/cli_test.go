@@ -337,19 +337,38 @@ func TestCLIReplaceRequired(t *testing.T) {
 	}
 }
 
-// Usage errors of plan are status 1, so a pipeline never takes them for
-// changes (2).
-func TestCLIPlanUsageErrors(t *testing.T) {
+// Usage errors are status 1 in every command, so a pipeline never takes
+// one for plan's changes or audit's findings (2); nothing is sent.
+func TestCLIUsageErrors(t *testing.T) {
 	c := newCLI(t)
 	for _, args := range [][]string{
+		{},
+		{"frobnicate"},
 		{"plan"},
 		{"plan", "--no-such-flag"},
 		{"plan", "-f", "-", "extra"},
 		{"plan", "-f", "-", "-o", "yaml"},
+		{"apply"},
+		{"apply", "--no-such-flag"},
+		{"apply", "-f", "-", "extra"},
+		{"get"},
+		{"get", "ml-platform", "other"},
+		{"get", "ml-platform", "-o", "yaml"},
+		{"get", "ml-platform", "--timeout", "soon"},
+		{"delete"},
+		{"delete", "ml-platform", "other"},
+		{"delete", "ml-platform", "--no-such-flag"},
+		{"emulator", "--no-such-flag"},
+		{"emulator", "now"},
+		{"demo", "now"},
+		{"version", "now"},
 	} {
-		got := c.run(seedJSON, args...)
-		if got.code != 1 {
-			t.Errorf("%v: exit status %d, want 1\n%s", args, got.code, got.stderr)
+		got := c.runEnv(c.env, seedJSON, args...)
+		if got.code != exitFail {
+			t.Errorf("%q: exit status %d, want 1\n%s", args, got.code, got.stderr)
+		}
+		if got.stdout != "" || got.stderr == "" {
+			t.Errorf("%q: stdout %q, stderr %q; want the problem on stderr alone", args, got.stdout, got.stderr)
 		}
 	}
 	if calls := c.srv.Calls(); len(calls) != 0 {
@@ -370,7 +389,18 @@ func TestCLIHelp(t *testing.T) {
 	for _, cmd := range []string{"plan", "apply", "get", "delete", "audit"} {
 		got := c.runEnv(c.env, "", cmd, "--help")
 		want(t, cmd+" --help", got, 0, []string{"-region", "-profile", "-endpoint-url", "-allow-insecure-endpoint",
-			"-cli-connect-timeout seconds", "-cli-read-timeout seconds", "(default 60)", "-timeout duration", "exits 130 or 143"}, nil)
+			"-cli-connect-timeout seconds", "-cli-read-timeout seconds", "(default 60)", "-timeout duration"}, nil)
+	}
+	// One exit status table, at the end of every command's help and of the
+	// command list.
+	for _, args := range [][]string{{"--help"}, {"plan", "--help"}, {"apply", "-h"}, {"get", "--help"}, {"delete", "--help"},
+		{"audit", "--help"}, {"emulator", "--help"}, {"demo", "--help"}} {
+		got := c.runEnv(c.env, "", args...)
+		_, table, ok := strings.Cut(got.stdout, "\nExit status, the same for every command:\n")
+		if !ok || !strings.HasPrefix(table, "  0    success") || !strings.Contains(table, "\n  1    any error, a usage error") ||
+			!strings.Contains(table, "\n  2    plan: changes to make") || !strings.Contains(table, "\n  130  SIGINT, 143 SIGTERM") {
+			t.Errorf("%q: no exit status table at the end:\n%s", args, got.stdout)
+		}
 	}
 	for _, cmd := range []string{"plan", "apply"} {
 		got := c.runEnv(c.env, "", cmd, "--help")

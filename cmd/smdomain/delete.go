@@ -20,9 +20,6 @@ func deleteUsage(w io.Writer) {
 	fmt.Fprintln(w, "nothing, unless --cascade is given, which deletes the domain's apps, then its")
 	fmt.Fprintln(w, "spaces, then its user profiles, then the domain.")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Exit status: 0 when no domain has the name any more, 1 on any error, 2 on a bad flag.")
-	stopUsage(w)
-	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
 
@@ -41,13 +38,13 @@ func runDelete(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	aws.register(fs)
 	cl.registerOwner(fs)
 	cl.registerMaxWait(fs)
-	pos, code := parseArgs(fs, args, deleteUsage, stdout, stderr, exitUsage)
+	pos, code := parseArgs(fs, args, deleteUsage, stdout, stderr)
 	if code >= 0 {
 		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintf(stderr, "%s: want one domain name, got %d arguments\n", prog, len(pos))
-		return exitUsage
+		return exitFail
 	}
 	ctx, cancel := aws.withDeadline(ctx, cl.maxWait)
 	defer cancel()

@@ -19,10 +19,7 @@ func getUsage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Shows the domain called NAME. With -o json, prints the full DescribeDomain")
 	fmt.Fprintln(w, "output as `aws sagemaker describe-domain` does (timestamps in RFC 3339), for")
-	fmt.Fprintln(w, "scripts: smdomain get ml -o json | jq -r .Url")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Exit status: 0 found, 1 on any error (including no such domain), 2 on a bad flag.")
-	stopUsage(w)
+	fmt.Fprintln(w, "scripts: smdomain get ml -o json | jq -r .Url. No such domain is an error.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
@@ -37,17 +34,17 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	)
 	fs.StringVar(&output, "o", "text", "output format: text or json")
 	aws.register(fs)
-	pos, code := parseArgs(fs, args, getUsage, stdout, stderr, exitUsage)
+	pos, code := parseArgs(fs, args, getUsage, stdout, stderr)
 	if code >= 0 {
 		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintf(stderr, "%s: want one domain name, got %d arguments\n", prog, len(pos))
-		return exitUsage
+		return exitFail
 	}
 	if output != "text" && output != "json" {
 		fmt.Fprintf(stderr, "%s: -o %q: want text or json\n", prog, output)
-		return exitUsage
+		return exitFail
 	}
 	ctx, cancel := aws.withDeadline(ctx, 0)
 	defer cancel()

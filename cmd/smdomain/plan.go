@@ -10,10 +10,6 @@ import (
 	"github.com/finegrained/smdomain"
 )
 
-// exitChanges is plan's status when Ensure would change something, so a
-// pipeline can gate on it; errors are exitFail, never 2.
-const exitChanges = 2
-
 func planUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: smdomain plan -f domain.json [flags]")
 	fmt.Fprintln(w)
@@ -21,10 +17,6 @@ func planUsage(w io.Writer) {
 	fmt.Fprintln(w, "the JSON that `aws sagemaker create-domain --cli-input-json` takes; -f - reads")
 	fmt.Fprintln(w, "standard input. Fields the file leaves out are not managed.")
 	membersUsage(w)
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Exit status: 0 nothing to do, 2 changes to make (including changes that need")
-	fmt.Fprintln(w, "a new domain, which apply refuses), 1 on any error, including a bad flag.")
-	stopUsage(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
@@ -44,7 +36,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	aws.register(fs)
 	cl.registerOwner(fs)
 	cl.registerCrossAccount(fs)
-	pos, code := parseArgs(fs, args, planUsage, stdout, stderr, exitFail)
+	pos, code := parseArgs(fs, args, planUsage, stdout, stderr)
 	if code >= 0 {
 		return code
 	}
@@ -52,7 +44,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: -o %q: want text or json\n", prog, output)
 		return exitFail
 	}
-	spec, code := sf.spec(prog, pos, exitFail, stderr)
+	spec, code := sf.spec(prog, pos, stderr)
 	if code >= 0 {
 		return code
 	}
