@@ -13,12 +13,14 @@ import (
 func auditUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: smdomain audit -f domain.json [flags]")
 	fmt.Fprintln(w, "       smdomain audit NAME [flags]")
+	fmt.Fprintln(w, "       smdomain audit --domain-id d-... [flags]")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Lists the settings that widen how far the domain's users can reach, one line")
 	fmt.Fprintln(w, "each: SEVERITY  ID  PATH: what it allows and the option that closes it.")
 	fmt.Fprintln(w, "With -f, audits the spec (create-domain --cli-input-json form; - for standard")
 	fmt.Fprintln(w, "input) without calling AWS; a field it leaves out is judged by the service's")
-	fmt.Fprintln(w, "default. With NAME, audits the live domain as DescribeDomain reports it.")
+	fmt.Fprintln(w, "default. With NAME or --domain-id, audits the live domain as DescribeDomain")
+	fmt.Fprintln(w, "reports it, and its user profiles and spaces.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
@@ -35,12 +37,14 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	const prog = "smdomain audit"
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
 	var (
-		aws    awsFlags
-		file   string
-		failOn string
+		aws      awsFlags
+		file     string
+		failOn   string
+		domainID string
 	)
 	fs.StringVar(&file, "f", "", "spec file to audit instead of a live domain; - for standard input")
 	fs.StringVar(&failOn, "fail-on", string(smdomain.SeverityHigh), "exit 2 when a finding is this severe or more: high, medium or low")
+	registerDomainID(fs, &domainID)
 	aws.register(fs)
 	pos, code := parseArgs(fs, args, auditUsage, stdout, stderr)
 	if code >= 0 {
@@ -53,29 +57,33 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	var findings []smdomain.Finding
 	switch {
-	case file != "" && len(pos) == 0:
+	case file != "" && len(pos) == 0 && domainID == "":
 		spec, err := loadSpec(file)
 		if err != nil {
 			printError(stderr, prog+": "+displayName(file), err)
 			return exitFail
 		}
 		findings = spec.Audit()
-	case file == "" && len(pos) == 1:
+	case file != "" || len(pos) == 0 && domainID == "":
+		fmt.Fprintf(stderr, "%s: want -f domain.json, or a live domain's name or --domain-id: one of them\n", prog)
+		return exitFail
+	default:
+		domain, ok := parseDomainArg(prog, pos, domainID, stderr)
+		if !ok {
+			return exitFail
+		}
 		ctx, cancel := aws.withDeadline(ctx, 0)
 		defer cancel()
 		p := newProgress(prog)
-		p.begin(false, "auditing domain %q", pos[0])
+		p.begin(false, "auditing domain %s", domain)
 		cfg, err := aws.load(ctx)
 		if err != nil {
 			return p.fail(ctx, stderr, err)
 		}
-		findings, err = smdomain.NewFromConfig(cfg).AuditDomain(ctx, smdomain.ByName(pos[0]))
+		findings, err = smdomain.NewFromConfig(cfg).AuditDomain(ctx, domain.ref())
 		if err != nil {
 			return p.fail(ctx, stderr, err)
 		}
-	default:
-		fmt.Fprintf(stderr, "%s: want -f domain.json or one domain name, not both or neither\n", prog)
-		return exitFail
 	}
 	failing := 0
 	for _, f := range findings {

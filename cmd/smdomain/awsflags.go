@@ -220,6 +220,45 @@ func loadSpec(file string, opts ...smdomain.Option) (*smdomain.Spec, error) {
 	return smdomain.LoadSpecJSON(r, opts...)
 }
 
+// registerDomainID registers --domain-id, which every command that names
+// a domain takes.
+func registerDomainID(fs *flag.FlagSet, id *string) {
+	fs.StringVar(id, "domain-id", "", "the domain's ID, d-...: names it instead of its name (for a name two domains share)")
+}
+
+// domainArg is the existing domain a command names: by NAME, its one
+// positional argument, or by --domain-id.
+type domainArg struct{ name, id string }
+
+// parseDomainArg returns the domain that pos, the command's positional
+// arguments, or id, its --domain-id, names: exactly one of them. ok is
+// false when they name none or more than one, the problem reported on
+// stderr.
+func parseDomainArg(prog string, pos []string, id string, stderr io.Writer) (arg domainArg, ok bool) {
+	switch {
+	case len(pos) == 1 && id == "":
+		return domainArg{name: pos[0]}, true
+	case len(pos) == 0 && id != "":
+		return domainArg{id: id}, true
+	}
+	if id != "" {
+		fmt.Fprintf(stderr, "%s: want a domain name or --domain-id, not both\n", prog)
+	} else {
+		fmt.Fprintf(stderr, "%s: want one domain name (or --domain-id), got %d arguments\n", prog, len(pos))
+	}
+	return domainArg{}, false
+}
+
+func (a domainArg) ref() smdomain.DomainRef {
+	if a.id != "" {
+		return smdomain.ByID(a.id)
+	}
+	return smdomain.ByName(a.name)
+}
+
+// String names the domain as messages do: d-abc, or "ml" quoted.
+func (a domainArg) String() string { return a.ref().String() }
+
 // specFlags are the flags of the commands that converge a domain to a spec
 // file: plan and apply.
 type specFlags struct {
@@ -230,7 +269,7 @@ type specFlags struct {
 
 func (f *specFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.file, "f", "", "spec file (create-domain --cli-input-json form, with optional UserProfiles and Spaces arrays); - for standard input")
-	fs.StringVar(&f.domainID, "domain-id", "", "the domain's ID: pins it instead of finding it by name (for a name two domains share)")
+	registerDomainID(fs, &f.domainID)
 	fs.BoolVar(&f.prune, "prune", false, "offboard the user profiles and spaces the file does not declare: a user's apps, then the spaces they own, "+
 		"then the profile, and the user loses access to their home directory (default: leave them alone)")
 }
@@ -267,10 +306,21 @@ func displayName(file string) string {
 
 // printError writes err for people after prefix (the command, and the spec
 // file when the error is about it): a *ValidationError one problem a line,
-// so that every problem can be fixed at once.
+// so that every problem can be fixed at once; and for the errors whose way
+// out is a flag, that flag. The library's messages name its Go options
+// (WithCascade, WithCrossAccountRoles): an error that is one of those
+// itself, not wrapped, is worded from its fields instead.
 func printError(w io.Writer, prefix string, err error) {
-	var verr *smdomain.ValidationError
-	if errors.As(err, &verr) && len(verr.Problems) > 0 {
+	var (
+		verr      *smdomain.ValidationError
+		silent    *awshttp.ResponseTimeoutError
+		rerr      *smdomain.ReplacementRequiredError
+		inUse     *smdomain.DomainInUseError
+		ambiguous *smdomain.AmbiguousNameError
+		role      *smdomain.RoleAccountError
+	)
+	switch {
+	case errors.As(err, &verr) && len(verr.Problems) > 0:
 		n := len(verr.Problems)
 		plural := "s"
 		if n == 1 {
@@ -280,23 +330,28 @@ func printError(w io.Writer, prefix string, err error) {
 		for _, p := range verr.Problems {
 			fmt.Fprintf(w, "  %s\n", p.Error())
 		}
-		return
-	}
-	var silent *awshttp.ResponseTimeoutError
-	if errors.As(err, &silent) {
+	case errors.As(err, &silent):
 		fmt.Fprintf(w, "%s: %v\n", prefix, err)
 		fmt.Fprintf(w, "%s: the endpoint sent nothing for %v; raise --cli-read-timeout (0: no limit) if it is only slow\n", prefix, silent.TimeoutDur)
-		return
-	}
-	var rerr *smdomain.ReplacementRequiredError
-	if errors.As(err, &rerr) {
+	case errors.As(err, &rerr):
 		fmt.Fprintf(w, "%s: %v\n", prefix, err)
 		fmt.Fprintf(w, "%s: nothing was changed. A new domain gets a new home EFS volume, so the users' home directories would be lost; to replace it anyway, run \"smdomain delete\" and then \"smdomain apply\".\n", prefix)
-		return
-	}
-	var inUse *smdomain.DomainInUseError
-	if errors.As(err, &inUse) {
+	case errors.As(err, &ambiguous):
 		fmt.Fprintf(w, "%s: %v\n", prefix, err)
+		fmt.Fprintf(w, "%s: name the one you mean with --domain-id %s\n", prefix, ambiguous.DomainIDs[0])
+	case errors.As(err, &role) && role.RolePartition == role.CallerPartition:
+		msg := err.Error()
+		if err == error(role) {
+			msg = fmt.Sprintf("%s: role %s belongs to account %s, but the caller is account %s", role.Field, role.Role, role.RoleAccount, role.CallerAccount)
+		}
+		fmt.Fprintf(w, "%s: %s\n", prefix, msg)
+		fmt.Fprintf(w, "%s: to allow execution roles from other accounts, run it again with --allow-cross-account-roles\n", prefix)
+	case errors.As(err, &inUse):
+		msg := err.Error()
+		if err == error(inUse) {
+			msg = fmt.Sprintf("domain %s still has user profiles, spaces or apps, which the service does not delete a domain with (nothing was deleted)", inUse.DomainID)
+		}
+		fmt.Fprintf(w, "%s: %s\n", prefix, msg)
 		for _, group := range []struct {
 			what  string
 			names []string
@@ -306,7 +361,7 @@ func printError(w io.Writer, prefix string, err error) {
 			}
 		}
 		fmt.Fprintf(w, "%s: to delete them with the domain, run it again with --cascade\n", prefix)
-		return
+	default:
+		fmt.Fprintf(w, "%s: %v\n", prefix, err)
 	}
-	fmt.Fprintf(w, "%s: %v\n", prefix, err)
 }

@@ -539,9 +539,22 @@ func TestCLIAgainstEmulatorCommand(t *testing.T) {
 	want(t, "delete", got, 0, []string{"deleted"}, nil)
 }
 
+// goOption matches the name of a Go option of the library (WithCascade,
+// WithCrossAccountRoles), which the CLI's messages never name.
+var goOption = regexp.MustCompile(`\bWith[A-Z]\w*`)
+
+func noGoOptions(t *testing.T, step string, got outcome) {
+	t.Helper()
+	if m := goOption.FindString(got.stdout + got.stderr); m != "" {
+		t.Errorf("%s speaks of the Go option %s:\nstdout:\n%s\nstderr:\n%s", step, m, got.stdout, got.stderr)
+	}
+}
+
 // TestCLIDomainID pins a domain whose name another domain shares: without
-// --domain-id plan stops at the ambiguity, with it plan and apply work on
-// the pinned domain.
+// --domain-id every command that names the domain stops at the ambiguity
+// and says to pass --domain-id; with it plan, apply, get and audit work on
+// the pinned domain, and delete, which finds a domain by name, deletes it
+// once the name is its alone.
 func TestCLIDomainID(t *testing.T) {
 	c := newCLI(t)
 	spec := c.writeFile("domain.json", seedJSON)
@@ -555,7 +568,12 @@ func TestCLIDomainID(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	want(t, "plan by name", c.run("", "plan", "-f", spec), 1, nil, []string{"2 domains are named", first})
+	ambiguous := []string{"2 domains are named", first, "name the one you mean with --domain-id d-"}
+	for _, args := range [][]string{{"plan", "-f", spec}, {"apply", "-f", spec}, {"get", "ml-platform"}, {"audit", "ml-platform"}, {"delete", "ml-platform"}} {
+		got := c.run("", args...)
+		want(t, args[0]+" by name", got, 1, nil, ambiguous)
+		noGoOptions(t, args[0]+" by name", got)
+	}
 	want(t, "plan pinned", c.run("", "plan", "-f", spec, "--domain-id", first), 0, []string{first, "no-op"}, nil)
 	drifted := c.writeFile("drifted.json", strings.Replace(seedJSON, `"Development"`, `"Production"`, 1))
 	want(t, "plan pinned, drifted", c.run("", "plan", "-f", drifted, "--domain-id", first), 2,
@@ -568,6 +586,45 @@ func TestCLIDomainID(t *testing.T) {
 		t.Errorf("domains = %d, want the two made above", n)
 	}
 	want(t, "bad ID", c.run("", "plan", "-f", spec, "--domain-id", "nope"), 1, nil, []string{"DomainId"})
+
+	want(t, "get pinned", c.run("", "get", "--domain-id", first), 0, []string{"ID:", first, "Name:", "ml-platform"}, nil)
+	got := c.run("", "get", "--domain-id", first, "-o", "json")
+	want(t, "get pinned -o json", got, 0, []string{`"DomainId": "` + first + `"`}, nil)
+	want(t, "get missing ID", c.run("", "get", "--domain-id", "d-doesnotexist0"), 1, nil, []string{"d-doesnotexist0", "not found"})
+	want(t, "audit pinned", c.run("", "audit", "--domain-id", first), 2, []string{"HIGH  network-egress"}, nil)
+
+	c.srv.ResetCalls()
+	got = c.run("", "delete", "--domain-id", first)
+	want(t, "delete pinned, name shared", got, 1, nil, []string{"2 domains are named", "delete finds a domain by its name, so it cannot delete " + first + " while another domain has the name; nothing was deleted"})
+	noGoOptions(t, "delete pinned, name shared", got)
+	if w := c.writes(); len(w) != 0 {
+		t.Fatalf("delete pinned to a shared name wrote %v", w)
+	}
+	for _, other := range c.srv.DomainIDs() {
+		if other != first {
+			if _, err := sm.DeleteDomain(context.Background(), &sagemaker.DeleteDomainInput{DomainId: aws.String(other)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	want(t, "delete pinned", c.run("", "delete", "--domain-id", first), 0, []string{`domain "ml-platform" deleted`}, nil)
+	if ids := c.srv.DomainIDs(); len(ids) != 0 {
+		t.Errorf("domains after delete --domain-id: %v", ids)
+	}
+	want(t, "delete pinned again", c.run("", "delete", "--domain-id", first), 0, []string{"domain " + first + " not found: nothing to delete"}, nil)
+}
+
+// TestCLICrossAccountRole: a role in another account is refused at plan,
+// and the message names the flag that allows it.
+func TestCLICrossAccountRole(t *testing.T) {
+	c := newCLI(t)
+	other := strings.Replace(seedJSON, "123456789012:role", "999999999999:role", 1)
+	got := c.run(other, "plan", "-f", "-")
+	want(t, "plan", got, 1, nil, []string{
+		"smdomain plan: DefaultUserSettings.ExecutionRole: role arn:aws:iam::999999999999:role/SageMakerExecutionRole belongs to account 999999999999, but the caller is account 123456789012\n",
+		"run it again with --allow-cross-account-roles"})
+	noGoOptions(t, "plan", got)
+	want(t, "plan --allow-cross-account-roles", c.run(other, "plan", "-f", "-", "--allow-cross-account-roles"), 2, []string{": create"}, nil)
 }
 
 // TestCLIDeleteCascade: delete refuses a domain with a user profile and an
@@ -586,7 +643,10 @@ func TestCLIDeleteCascade(t *testing.T) {
 		AppType: types.AppTypeJupyterServer, AppName: aws.String("default")}); err != nil {
 		t.Fatal(err)
 	}
-	want(t, "delete", c.run("", "delete", "ml-platform"), 1, nil, []string{"1 user profile, 1 app", "--cascade"})
+	got := c.run("", "delete", "ml-platform")
+	want(t, "delete", got, 1, nil, []string{"still has user profiles, spaces or apps", "(nothing was deleted)\n",
+		"\n  user profiles: alice\n  apps: alice/JupyterServer/default\n", "run it again with --cascade"})
+	noGoOptions(t, "delete", got)
 	if len(c.srv.DomainIDs()) != 1 {
 		t.Fatal("a refused delete deleted the domain")
 	}

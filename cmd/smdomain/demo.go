@@ -210,11 +210,11 @@ func demo(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 
 	step(stdout, "12. $ smdomain get "+demoName)
-	if err := expect(getDomain(ctx, d.client, demoName, "text", p, stdout, stderr), exitOK, stdout); err != nil {
+	if err := expect(getDomain(ctx, d.client, domainArg{name: demoName}, "text", p, stdout, stderr), exitOK, stdout); err != nil {
 		return err
 	}
 	step(stdout, "13. $ smdomain delete "+demoName+" --cascade   # alice and the space go first; home EFS volume retained")
-	if err := expect(deleteDomain(ctx, d.client, demoName, []smdomain.DeleteOption{smdomain.WithCascade()}, false, p, stdout, stderr), exitOK, stdout); err != nil {
+	if err := expect(deleteDomain(ctx, d.client, domainArg{name: demoName}, []smdomain.DeleteOption{smdomain.WithCascade()}, false, p, stdout, stderr), exitOK, stdout); err != nil {
 		return err
 	}
 

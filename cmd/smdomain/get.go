@@ -16,8 +16,9 @@ import (
 
 func getUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: smdomain get NAME [flags]")
+	fmt.Fprintln(w, "       smdomain get --domain-id d-... [flags]")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Shows the domain called NAME. With -o json, prints the full DescribeDomain")
+	fmt.Fprintln(w, "Shows the domain called NAME, or with the ID. With -o json, prints the full DescribeDomain")
 	fmt.Fprintln(w, "output as `aws sagemaker describe-domain` does (timestamps in RFC 3339), for")
 	fmt.Fprintln(w, "scripts: smdomain get ml -o json | jq -r .Url. No such domain is an error.")
 	fmt.Fprintln(w)
@@ -29,17 +30,19 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	const prog = "smdomain get"
 	fs := flag.NewFlagSet("get", flag.ContinueOnError)
 	var (
-		aws    awsFlags
-		output string
+		aws      awsFlags
+		output   string
+		domainID string
 	)
 	fs.StringVar(&output, "o", "text", "output format: text or json")
+	registerDomainID(fs, &domainID)
 	aws.register(fs)
 	pos, code := parseArgs(fs, args, getUsage, stdout, stderr)
 	if code >= 0 {
 		return code
 	}
-	if len(pos) != 1 {
-		fmt.Fprintf(stderr, "%s: want one domain name, got %d arguments\n", prog, len(pos))
+	domain, ok := parseDomainArg(prog, pos, domainID, stderr)
+	if !ok {
 		return exitFail
 	}
 	if output != "text" && output != "json" {
@@ -53,13 +56,13 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return p.fail(ctx, stderr, err)
 	}
-	return getDomain(ctx, smdomain.NewFromConfig(cfg), pos[0], output, p, stdout, stderr)
+	return getDomain(ctx, smdomain.NewFromConfig(cfg), domain, output, p, stdout, stderr)
 }
 
-// getDomain prints the domain called name.
-func getDomain(ctx context.Context, client *smdomain.Client, name, output string, p *progress, stdout, stderr io.Writer) int {
-	p.begin(false, "reading domain %q", name)
-	d, err := client.Get(ctx, smdomain.ByName(name))
+// getDomain prints the domain that domain names.
+func getDomain(ctx context.Context, client *smdomain.Client, domain domainArg, output string, p *progress, stdout, stderr io.Writer) int {
+	p.begin(false, "reading domain %s", domain)
+	d, err := client.Get(ctx, domain.ref())
 	if err != nil {
 		return p.fail(ctx, stderr, err)
 	}
