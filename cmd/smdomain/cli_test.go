@@ -355,6 +355,10 @@ func TestCLIUsageErrors(t *testing.T) {
 		{"get", "ml-platform", "other"},
 		{"get", "ml-platform", "-o", "yaml"},
 		{"get", "ml-platform", "--timeout", "soon"},
+		{"list", "extra"},
+		{"list", "-o", "yaml"},
+		{"delete", "ml-platform", "-o", "spec"},
+		{"apply", "-f", "-", "-o", "spec"},
 		{"delete"},
 		{"delete", "ml-platform", "other"},
 		{"delete", "ml-platform", "--no-such-flag"},
@@ -378,22 +382,22 @@ func TestCLIUsageErrors(t *testing.T) {
 
 func TestCLIHelp(t *testing.T) {
 	c := newCLI(t)
-	for _, cmd := range []string{"plan", "apply", "get", "delete", "emulator", "demo"} {
+	for _, cmd := range []string{"plan", "apply", "list", "get", "delete", "emulator", "demo"} {
 		for _, flag := range []string{"--help", "-h"} {
 			got := c.runEnv(c.env, "", cmd, flag)
 			want(t, cmd+" "+flag, got, 0, []string{"Usage: smdomain " + cmd}, nil)
 		}
 	}
 	got := c.runEnv(c.env, "", "--help")
-	want(t, "--help", got, 0, []string{"plan", "apply", "get", "delete", "emulator", "demo"}, nil)
-	for _, cmd := range []string{"plan", "apply", "get", "delete", "audit"} {
+	want(t, "--help", got, 0, []string{"plan", "apply", "list", "get", "delete", "emulator", "demo"}, nil)
+	for _, cmd := range []string{"plan", "apply", "list", "get", "delete", "audit"} {
 		got := c.runEnv(c.env, "", cmd, "--help")
 		want(t, cmd+" --help", got, 0, []string{"-region", "-profile", "-endpoint-url", "-allow-insecure-endpoint",
 			"-cli-connect-timeout seconds", "-cli-read-timeout seconds", "(default 60)", "-timeout duration"}, nil)
 	}
 	// One exit status table, at the end of every command's help and of the
 	// command list.
-	for _, args := range [][]string{{"--help"}, {"plan", "--help"}, {"apply", "-h"}, {"get", "--help"}, {"delete", "--help"},
+	for _, args := range [][]string{{"--help"}, {"plan", "--help"}, {"apply", "-h"}, {"list", "--help"}, {"get", "--help"}, {"delete", "--help"},
 		{"audit", "--help"}, {"emulator", "--help"}, {"demo", "--help"}} {
 		got := c.runEnv(c.env, "", args...)
 		_, table, ok := strings.Cut(got.stdout, "\nExit status, the same for every command:\n")

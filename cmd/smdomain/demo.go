@@ -214,7 +214,7 @@ func demo(ctx context.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	step(stdout, "13. $ smdomain delete "+demoName+" --cascade   # alice and the space go first; home EFS volume retained")
-	if err := expect(deleteDomain(ctx, d.client, domainArg{name: demoName}, []smdomain.DeleteOption{smdomain.WithCascade()}, false, p, stdout, stderr), exitOK, stdout); err != nil {
+	if err := expect(deleteDomain(ctx, d.client, domainArg{name: demoName}, []smdomain.DeleteOption{smdomain.WithCascade()}, false, "text", p, stdout, stderr), exitOK, stdout); err != nil {
 		return err
 	}
 
@@ -256,7 +256,7 @@ func (d *demoRun) change(spec *smdomain.Spec, applyTitle, op string) error {
 // shows the body of each op call apply made: what the write carried.
 func (d *demoRun) apply(spec *smdomain.Spec, op string) error {
 	d.srv.ResetCalls()
-	code := applySpec(d.ctx, d.client, spec, d.p, d.stdout, d.stderr)
+	code := applySpec(d.ctx, d.client, spec, "text", d.p, d.stdout, d.stderr)
 	for _, c := range d.srv.Calls() {
 		if c.Operation == op {
 			fmt.Fprintf(d.stdout, "  (%s carried %s)\n", op, c.Body)

@@ -9,8 +9,9 @@
 //
 //	plan       show what apply would change
 //	apply      create or update a domain, its user profiles and spaces from a JSON spec, and wait
-//	get        show a domain by name (-o json for scripts)
-//	delete     delete a domain by name and wait until it is gone (home EFS retained)
+//	list       list the domains in the account and region
+//	get        show a domain (-o json for scripts, -o spec for its team file)
+//	delete     delete a domain and wait until it is gone (home EFS retained)
 //	audit      list a spec's or a live domain's risky settings
 //	emulator   serve an in-process SageMaker and STS on a loopback address
 //	demo       run a domain's whole life against an in-process emulator (no AWS account)
@@ -60,8 +61,9 @@ func commands() []command {
 	return []command{
 		{name: "plan", summary: "show what apply would change", run: runPlan},
 		{name: "apply", summary: "create or update a domain, its user profiles and spaces from a JSON spec, and wait", run: runApply},
-		{name: "get", summary: "show a domain by name (-o json for scripts)", run: runGet},
-		{name: "delete", summary: "delete a domain by name and wait until it is gone (home EFS retained)", run: runDelete},
+		{name: "list", summary: "list the domains in the account and region", run: runList},
+		{name: "get", summary: "show a domain (-o json for scripts, -o spec for its team file)", run: runGet},
+		{name: "delete", summary: "delete a domain and wait until it is gone (home EFS retained)", run: runDelete},
 		{name: "audit", summary: "list a spec's or a live domain's risky settings", run: runAudit},
 		{name: "emulator", summary: "serve an in-process SageMaker and STS on a loopback address", run: runEmulator},
 		{name: "demo", summary: "run a domain's whole life against an in-process emulator (no AWS account)", run: runDemo},

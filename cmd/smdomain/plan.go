@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -26,23 +25,18 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	const prog = "smdomain plan"
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	var (
-		aws    awsFlags
-		cl     clientFlags
-		sf     specFlags
-		output string
+		aws awsFlags
+		cl  clientFlags
+		sf  specFlags
 	)
 	sf.register(fs)
-	fs.StringVar(&output, "o", "text", "output format: text or json")
+	output := registerOutput(fs, "text", "json")
 	aws.register(fs)
 	cl.registerOwner(fs)
 	cl.registerCrossAccount(fs)
 	pos, code := parseArgs(fs, args, planUsage, stdout, stderr)
 	if code >= 0 {
 		return code
-	}
-	if output != "text" && output != "json" {
-		fmt.Fprintf(stderr, "%s: -o %q: want text or json\n", prog, output)
-		return exitFail
 	}
 	spec, code := sf.spec(prog, pos, stderr)
 	if code >= 0 {
@@ -56,7 +50,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return p.fail(ctx, stderr, err)
 	}
 	client := smdomain.NewFromConfig(cfg, cl.options()...)
-	return planSpec(ctx, client, spec, output, p, stdout, stderr)
+	return planSpec(ctx, client, spec, output.format, p, stdout, stderr)
 }
 
 // membersUsage is plan's and apply's paragraph on user profiles and spaces.
@@ -78,9 +72,7 @@ func planSpec(ctx context.Context, client *smdomain.Client, spec *smdomain.Spec,
 		return p.fail(ctx, stderr, err)
 	}
 	if output == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(plan); err != nil {
+		if err := writeJSON(stdout, newPlanDoc(plan)); err != nil {
 			return p.fail(ctx, stderr, err)
 		}
 	} else {
