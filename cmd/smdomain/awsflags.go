@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -207,17 +208,20 @@ func openSpec(name string) (io.ReadCloser, error) {
 }
 
 // loadSpec reads and checks the spec in file, sending nothing; opts apply
-// on top of the document, as in smdomain.LoadSpecJSON.
-func loadSpec(file string, opts ...smdomain.Option) (*smdomain.Spec, error) {
+// on top of the document, as in smdomain.LoadSpecJSON. It returns the text
+// read too, as far as LoadSpecJSON read it.
+func loadSpec(file string, opts ...smdomain.Option) (*smdomain.Spec, []byte, error) {
 	if file == "" {
-		return nil, errors.New("no spec file: pass -f domain.json (or -f - for standard input)")
+		return nil, nil, errors.New("no spec file: pass -f domain.json (or -f - for standard input)")
 	}
 	r, err := openSpec(file)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer r.Close()
-	return smdomain.LoadSpecJSON(r, opts...)
+	var text bytes.Buffer
+	spec, err := smdomain.LoadSpecJSON(io.TeeReader(r, &text), opts...)
+	return spec, text.Bytes(), err
 }
 
 // registerDomainID registers --domain-id, which every command that names
@@ -289,7 +293,7 @@ func (f *specFlags) spec(prog string, pos []string, stderr io.Writer) (*smdomain
 	if f.prune {
 		opts = append(opts, smdomain.WithPrune())
 	}
-	spec, err := loadSpec(f.file, opts...)
+	spec, _, err := loadSpec(f.file, opts...)
 	if err != nil {
 		printError(stderr, prog+": "+displayName(f.file), err)
 		return nil, exitFail
