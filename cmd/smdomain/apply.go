@@ -18,11 +18,11 @@ func applyUsage(w io.Writer) {
 	fmt.Fprintln(w, "while waiting. Changes that need a new domain (name, auth mode, KMS key, VPC) or")
 	fmt.Fprintln(w, "a new member (its name, SSO user, space owner, sharing type, app type) are")
 	fmt.Fprintln(w, "refused, and nothing is changed. Running apply again with the same file changes")
-	fmt.Fprintln(w, "nothing. -f - reads standard input.")
+	fmt.Fprintln(w, "nothing. -f - reads standard input. With -o json, prints instead of the plan")
+	fmt.Fprintln(w, "and the lines what apply did, as one JSON document: Action, DomainId, DomainArn,")
+	fmt.Fprintln(w, "DomainName, Changes, Status, Url, and Members (Kind, Name, Action, Changes), also")
+	fmt.Fprintln(w, "when a member fails.")
 	membersUsage(w)
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Exit status: 0 when the domain matches the file, 1 on any error, 2 on a bad flag.")
-	stopUsage(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
@@ -37,15 +37,16 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		sf  specFlags
 	)
 	sf.register(fs)
+	output := registerOutput(fs, "text", "json")
 	aws.register(fs)
 	cl.registerOwner(fs)
 	cl.registerMaxWait(fs)
 	cl.registerCrossAccount(fs)
-	pos, code := parseArgs(fs, args, applyUsage, stdout, stderr, exitUsage)
+	pos, code := parseArgs(fs, args, applyUsage, stdout, stderr)
 	if code >= 0 {
 		return code
 	}
-	spec, code := sf.spec(prog, pos, exitUsage, stderr)
+	spec, code := sf.spec(prog, pos, stderr)
 	if code >= 0 {
 		return code
 	}
@@ -57,22 +58,30 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return p.fail(ctx, stderr, err)
 	}
 	client := smdomain.NewFromConfig(cfg, append(cl.options(), p.waitOption(stderr, prog+": ", 0))...)
-	return applySpec(ctx, client, spec, p, stdout, stderr)
+	return applySpec(ctx, client, spec, output.format, p, stdout, stderr)
 }
 
-// applySpec prints the plan, ensures spec and prints the result: the
-// domain, then each member. When Ensure fails part way, what it did is
-// printed before the error.
-func applySpec(ctx context.Context, client *smdomain.Client, spec *smdomain.Spec, p *progress, stdout, stderr io.Writer) int {
-	p.begin(false, "planning domain %q", spec.Name())
-	plan, err := client.Plan(ctx, spec)
-	if err != nil {
-		return p.fail(ctx, stderr, err)
+// applySpec ensures spec and prints the result: in text, the plan first,
+// then the domain, then each member. When Ensure fails part way, what it
+// did is printed before the error.
+func applySpec(ctx context.Context, client *smdomain.Client, spec *smdomain.Spec, output string, p *progress, stdout, stderr io.Writer) int {
+	if output == "text" {
+		p.begin(false, "planning domain %q", spec.Name())
+		plan, err := client.Plan(ctx, spec)
+		if err != nil {
+			return p.fail(ctx, stderr, err)
+		}
+		fmt.Fprint(stdout, plan)
 	}
-	fmt.Fprint(stdout, plan)
 	p.begin(true, "applying domain %q", spec.Name())
 	res, err := client.Ensure(ctx, spec)
-	if res != nil {
+	switch {
+	case res == nil:
+	case output == "json":
+		if jerr := writeJSON(stdout, newApplyDoc(res)); jerr != nil && err == nil {
+			err = jerr
+		}
+	default:
 		printResult(stdout, res)
 	}
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -165,10 +166,11 @@ func (f *clientFlags) options() []smdomain.ClientOption {
 }
 
 // parseArgs parses args with fs, allowing flags after positional
-// arguments as the aws CLI does, and returns the positional ones. Help goes
-// to stdout with status 0; a flag error to stderr with status usageStatus.
-// A returned status < 0 means go on.
-func parseArgs(fs *flag.FlagSet, args []string, usage func(io.Writer), stdout, stderr io.Writer, usageStatus int) ([]string, int) {
+// arguments as the aws CLI does, and returns the positional ones. Help
+// (usage, the flags, the exit status table) goes to stdout with status 0;
+// a flag error, with usage and the flags, to stderr with exitFail. A
+// returned status < 0 means go on.
+func parseArgs(fs *flag.FlagSet, args []string, usage func(io.Writer), stdout, stderr io.Writer) ([]string, int) {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	var pos []string
@@ -178,13 +180,15 @@ func parseArgs(fs *flag.FlagSet, args []string, usage func(io.Writer), stdout, s
 				usage(stdout)
 				fs.SetOutput(stdout)
 				fs.PrintDefaults()
+				fmt.Fprintln(stdout)
+				exitStatusUsage(stdout)
 				return nil, exitOK
 			}
 			fmt.Fprintf(stderr, "smdomain %s: %v\n\n", fs.Name(), err)
 			usage(stderr)
 			fs.SetOutput(stderr)
 			fs.PrintDefaults()
-			return nil, usageStatus
+			return nil, exitFail
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -204,18 +208,60 @@ func openSpec(name string) (io.ReadCloser, error) {
 }
 
 // loadSpec reads and checks the spec in file, sending nothing; opts apply
-// on top of the document, as in smdomain.LoadSpecJSON.
-func loadSpec(file string, opts ...smdomain.Option) (*smdomain.Spec, error) {
+// on top of the document, as in smdomain.LoadSpecJSON. It returns the text
+// read too, as far as LoadSpecJSON read it.
+func loadSpec(file string, opts ...smdomain.Option) (*smdomain.Spec, []byte, error) {
 	if file == "" {
-		return nil, errors.New("no spec file: pass -f domain.json (or -f - for standard input)")
+		return nil, nil, errors.New("no spec file: pass -f domain.json (or -f - for standard input)")
 	}
 	r, err := openSpec(file)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer r.Close()
-	return smdomain.LoadSpecJSON(r, opts...)
+	var text bytes.Buffer
+	spec, err := smdomain.LoadSpecJSON(io.TeeReader(r, &text), opts...)
+	return spec, text.Bytes(), err
 }
+
+// registerDomainID registers --domain-id, which every command that names
+// a domain takes.
+func registerDomainID(fs *flag.FlagSet, id *string) {
+	fs.StringVar(id, "domain-id", "", "the domain's ID, d-...: names it instead of its name (for a name two domains share)")
+}
+
+// domainArg is the existing domain a command names: by NAME, its one
+// positional argument, or by --domain-id.
+type domainArg struct{ name, id string }
+
+// parseDomainArg returns the domain that pos, the command's positional
+// arguments, or id, its --domain-id, names: exactly one of them. ok is
+// false when they name none or more than one, the problem reported on
+// stderr.
+func parseDomainArg(prog string, pos []string, id string, stderr io.Writer) (arg domainArg, ok bool) {
+	switch {
+	case len(pos) == 1 && id == "":
+		return domainArg{name: pos[0]}, true
+	case len(pos) == 0 && id != "":
+		return domainArg{id: id}, true
+	}
+	if id != "" {
+		fmt.Fprintf(stderr, "%s: want a domain name or --domain-id, not both\n", prog)
+	} else {
+		fmt.Fprintf(stderr, "%s: want one domain name (or --domain-id), got %d arguments\n", prog, len(pos))
+	}
+	return domainArg{}, false
+}
+
+func (a domainArg) ref() smdomain.DomainRef {
+	if a.id != "" {
+		return smdomain.ByID(a.id)
+	}
+	return smdomain.ByName(a.name)
+}
+
+// String names the domain as messages do: d-abc, or "ml" quoted.
+func (a domainArg) String() string { return a.ref().String() }
 
 // specFlags are the flags of the commands that converge a domain to a spec
 // file: plan and apply.
@@ -227,19 +273,18 @@ type specFlags struct {
 
 func (f *specFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.file, "f", "", "spec file (create-domain --cli-input-json form, with optional UserProfiles and Spaces arrays); - for standard input")
-	fs.StringVar(&f.domainID, "domain-id", "", "the domain's ID: pins it instead of finding it by name (for a name two domains share)")
+	registerDomainID(fs, &f.domainID)
 	fs.BoolVar(&f.prune, "prune", false, "offboard the user profiles and spaces the file does not declare: a user's apps, then the spaces they own, "+
 		"then the profile, and the user loses access to their home directory (default: leave them alone)")
 }
 
 // spec reads the spec file the flags name, given the command's positional
-// arguments pos, of which there must be none. A status >= 0 means the
-// command ends with it, the problem reported on stderr: usageStatus for
-// arguments, exitFail for the spec.
-func (f *specFlags) spec(prog string, pos []string, usageStatus int, stderr io.Writer) (*smdomain.Spec, int) {
+// arguments pos, of which there must be none. A status >= 0 (exitFail)
+// means the command ends with it, the problem reported on stderr.
+func (f *specFlags) spec(prog string, pos []string, stderr io.Writer) (*smdomain.Spec, int) {
 	if len(pos) > 0 {
 		fmt.Fprintf(stderr, "%s: unexpected arguments %q (the spec file goes after -f)\n", prog, pos)
-		return nil, usageStatus
+		return nil, exitFail
 	}
 	var opts []smdomain.Option
 	if f.domainID != "" {
@@ -248,7 +293,7 @@ func (f *specFlags) spec(prog string, pos []string, usageStatus int, stderr io.W
 	if f.prune {
 		opts = append(opts, smdomain.WithPrune())
 	}
-	spec, err := loadSpec(f.file, opts...)
+	spec, _, err := loadSpec(f.file, opts...)
 	if err != nil {
 		printError(stderr, prog+": "+displayName(f.file), err)
 		return nil, exitFail
@@ -265,10 +310,21 @@ func displayName(file string) string {
 
 // printError writes err for people after prefix (the command, and the spec
 // file when the error is about it): a *ValidationError one problem a line,
-// so that every problem can be fixed at once.
+// so that every problem can be fixed at once; and for the errors whose way
+// out is a flag, that flag. The library's messages name its Go options
+// (WithCascade, WithCrossAccountRoles): an error that is one of those
+// itself, not wrapped, is worded from its fields instead.
 func printError(w io.Writer, prefix string, err error) {
-	var verr *smdomain.ValidationError
-	if errors.As(err, &verr) && len(verr.Problems) > 0 {
+	var (
+		verr      *smdomain.ValidationError
+		silent    *awshttp.ResponseTimeoutError
+		rerr      *smdomain.ReplacementRequiredError
+		inUse     *smdomain.DomainInUseError
+		ambiguous *smdomain.AmbiguousNameError
+		role      *smdomain.RoleAccountError
+	)
+	switch {
+	case errors.As(err, &verr) && len(verr.Problems) > 0:
 		n := len(verr.Problems)
 		plural := "s"
 		if n == 1 {
@@ -278,23 +334,28 @@ func printError(w io.Writer, prefix string, err error) {
 		for _, p := range verr.Problems {
 			fmt.Fprintf(w, "  %s\n", p.Error())
 		}
-		return
-	}
-	var silent *awshttp.ResponseTimeoutError
-	if errors.As(err, &silent) {
+	case errors.As(err, &silent):
 		fmt.Fprintf(w, "%s: %v\n", prefix, err)
 		fmt.Fprintf(w, "%s: the endpoint sent nothing for %v; raise --cli-read-timeout (0: no limit) if it is only slow\n", prefix, silent.TimeoutDur)
-		return
-	}
-	var rerr *smdomain.ReplacementRequiredError
-	if errors.As(err, &rerr) {
+	case errors.As(err, &rerr):
 		fmt.Fprintf(w, "%s: %v\n", prefix, err)
 		fmt.Fprintf(w, "%s: nothing was changed. A new domain gets a new home EFS volume, so the users' home directories would be lost; to replace it anyway, run \"smdomain delete\" and then \"smdomain apply\".\n", prefix)
-		return
-	}
-	var inUse *smdomain.DomainInUseError
-	if errors.As(err, &inUse) {
+	case errors.As(err, &ambiguous):
 		fmt.Fprintf(w, "%s: %v\n", prefix, err)
+		fmt.Fprintf(w, "%s: name the one you mean with --domain-id %s\n", prefix, ambiguous.DomainIDs[0])
+	case errors.As(err, &role) && role.RolePartition == role.CallerPartition:
+		msg := err.Error()
+		if err == error(role) {
+			msg = fmt.Sprintf("%s: role %s belongs to account %s, but the caller is account %s", role.Field, role.Role, role.RoleAccount, role.CallerAccount)
+		}
+		fmt.Fprintf(w, "%s: %s\n", prefix, msg)
+		fmt.Fprintf(w, "%s: to allow execution roles from other accounts, run it again with --allow-cross-account-roles\n", prefix)
+	case errors.As(err, &inUse):
+		msg := err.Error()
+		if err == error(inUse) {
+			msg = fmt.Sprintf("domain %s still has user profiles, spaces or apps, which the service does not delete a domain with (nothing was deleted)", inUse.DomainID)
+		}
+		fmt.Fprintf(w, "%s: %s\n", prefix, msg)
 		for _, group := range []struct {
 			what  string
 			names []string
@@ -304,7 +365,7 @@ func printError(w io.Writer, prefix string, err error) {
 			}
 		}
 		fmt.Fprintf(w, "%s: to delete them with the domain, run it again with --cascade\n", prefix)
-		return
+	default:
+		fmt.Fprintf(w, "%s: %v\n", prefix, err)
 	}
-	fmt.Fprintf(w, "%s: %v\n", prefix, err)
 }

@@ -204,4 +204,16 @@ func TestCLIApplyMemberFails(t *testing.T) {
 	if strings.Contains(got.stdout, `"bob" `) {
 		t.Errorf("apply reports bob as done:\n%s", got.stdout)
 	}
+
+	// With -o json, the document says the same, and the error follows it.
+	got = c.run(strings.Replace(teamJSON, "alice-fraud-data", "alice-fraud-data-2", 1), "apply", "-f", "-", "-o", "json")
+	want(t, "apply -o json with bob Failed", got, 1, nil, []string{`smdomain apply: user profile "bob"`})
+	doc := jsonDoc(t, "apply -o json with bob Failed", got)
+	var done []string
+	for _, m := range doc["Members"].([]any) {
+		done = append(done, m.(map[string]any)["Name"].(string)+" "+m.(map[string]any)["Action"].(string))
+	}
+	if doc["Action"] != "updated" || !slices.Contains(done, "alice updated") || slices.ContainsFunc(done, func(s string) bool { return strings.HasPrefix(s, "bob ") }) {
+		t.Errorf("apply -o json with bob Failed: %v, members %q", doc, done)
+	}
 }

@@ -337,19 +337,42 @@ func TestCLIReplaceRequired(t *testing.T) {
 	}
 }
 
-// Usage errors of plan are status 1, so a pipeline never takes them for
-// changes (2).
-func TestCLIPlanUsageErrors(t *testing.T) {
+// Usage errors are status 1 in every command, so a pipeline never takes
+// one for plan's changes or audit's findings (2); nothing is sent.
+func TestCLIUsageErrors(t *testing.T) {
 	c := newCLI(t)
 	for _, args := range [][]string{
+		{},
+		{"frobnicate"},
 		{"plan"},
 		{"plan", "--no-such-flag"},
 		{"plan", "-f", "-", "extra"},
 		{"plan", "-f", "-", "-o", "yaml"},
+		{"apply"},
+		{"apply", "--no-such-flag"},
+		{"apply", "-f", "-", "extra"},
+		{"get"},
+		{"get", "ml-platform", "other"},
+		{"get", "ml-platform", "-o", "yaml"},
+		{"get", "ml-platform", "--timeout", "soon"},
+		{"list", "extra"},
+		{"list", "-o", "yaml"},
+		{"delete", "ml-platform", "-o", "spec"},
+		{"apply", "-f", "-", "-o", "spec"},
+		{"delete"},
+		{"delete", "ml-platform", "other"},
+		{"delete", "ml-platform", "--no-such-flag"},
+		{"emulator", "--no-such-flag"},
+		{"emulator", "now"},
+		{"demo", "now"},
+		{"version", "now"},
 	} {
-		got := c.run(seedJSON, args...)
-		if got.code != 1 {
-			t.Errorf("%v: exit status %d, want 1\n%s", args, got.code, got.stderr)
+		got := c.runEnv(c.env, seedJSON, args...)
+		if got.code != exitFail {
+			t.Errorf("%q: exit status %d, want 1\n%s", args, got.code, got.stderr)
+		}
+		if got.stdout != "" || got.stderr == "" {
+			t.Errorf("%q: stdout %q, stderr %q; want the problem on stderr alone", args, got.stdout, got.stderr)
 		}
 	}
 	if calls := c.srv.Calls(); len(calls) != 0 {
@@ -359,18 +382,29 @@ func TestCLIPlanUsageErrors(t *testing.T) {
 
 func TestCLIHelp(t *testing.T) {
 	c := newCLI(t)
-	for _, cmd := range []string{"plan", "apply", "get", "delete", "emulator", "demo"} {
+	for _, cmd := range []string{"plan", "apply", "list", "get", "delete", "emulator", "demo"} {
 		for _, flag := range []string{"--help", "-h"} {
 			got := c.runEnv(c.env, "", cmd, flag)
 			want(t, cmd+" "+flag, got, 0, []string{"Usage: smdomain " + cmd}, nil)
 		}
 	}
 	got := c.runEnv(c.env, "", "--help")
-	want(t, "--help", got, 0, []string{"plan", "apply", "get", "delete", "emulator", "demo"}, nil)
-	for _, cmd := range []string{"plan", "apply", "get", "delete", "audit"} {
+	want(t, "--help", got, 0, []string{"plan", "apply", "list", "get", "delete", "emulator", "demo"}, nil)
+	for _, cmd := range []string{"plan", "apply", "list", "get", "delete", "audit"} {
 		got := c.runEnv(c.env, "", cmd, "--help")
 		want(t, cmd+" --help", got, 0, []string{"-region", "-profile", "-endpoint-url", "-allow-insecure-endpoint",
-			"-cli-connect-timeout seconds", "-cli-read-timeout seconds", "(default 60)", "-timeout duration", "exits 130 or 143"}, nil)
+			"-cli-connect-timeout seconds", "-cli-read-timeout seconds", "(default 60)", "-timeout duration"}, nil)
+	}
+	// One exit status table, at the end of every command's help and of the
+	// command list.
+	for _, args := range [][]string{{"--help"}, {"plan", "--help"}, {"apply", "-h"}, {"list", "--help"}, {"get", "--help"}, {"delete", "--help"},
+		{"audit", "--help"}, {"emulator", "--help"}, {"demo", "--help"}} {
+		got := c.runEnv(c.env, "", args...)
+		_, table, ok := strings.Cut(got.stdout, "\nExit status, the same for every command:\n")
+		if !ok || !strings.HasPrefix(table, "  0    success") || !strings.Contains(table, "\n  1    any error, a usage error") ||
+			!strings.Contains(table, "\n  2    plan: changes to make") || !strings.Contains(table, "\n  130  SIGINT, 143 SIGTERM") {
+			t.Errorf("%q: no exit status table at the end:\n%s", args, got.stdout)
+		}
 	}
 	for _, cmd := range []string{"plan", "apply"} {
 		got := c.runEnv(c.env, "", cmd, "--help")
@@ -509,9 +543,22 @@ func TestCLIAgainstEmulatorCommand(t *testing.T) {
 	want(t, "delete", got, 0, []string{"deleted"}, nil)
 }
 
+// goOption matches the name of a Go option of the library (WithCascade,
+// WithCrossAccountRoles), which the CLI's messages never name.
+var goOption = regexp.MustCompile(`\bWith[A-Z]\w*`)
+
+func noGoOptions(t *testing.T, step string, got outcome) {
+	t.Helper()
+	if m := goOption.FindString(got.stdout + got.stderr); m != "" {
+		t.Errorf("%s speaks of the Go option %s:\nstdout:\n%s\nstderr:\n%s", step, m, got.stdout, got.stderr)
+	}
+}
+
 // TestCLIDomainID pins a domain whose name another domain shares: without
-// --domain-id plan stops at the ambiguity, with it plan and apply work on
-// the pinned domain.
+// --domain-id every command that names the domain stops at the ambiguity
+// and says to pass --domain-id; with it plan, apply, get and audit work on
+// the pinned domain, and delete, which finds a domain by name, deletes it
+// once the name is its alone.
 func TestCLIDomainID(t *testing.T) {
 	c := newCLI(t)
 	spec := c.writeFile("domain.json", seedJSON)
@@ -525,7 +572,12 @@ func TestCLIDomainID(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	want(t, "plan by name", c.run("", "plan", "-f", spec), 1, nil, []string{"2 domains are named", first})
+	ambiguous := []string{"2 domains are named", first, "name the one you mean with --domain-id d-"}
+	for _, args := range [][]string{{"plan", "-f", spec}, {"apply", "-f", spec}, {"get", "ml-platform"}, {"audit", "ml-platform"}, {"delete", "ml-platform"}} {
+		got := c.run("", args...)
+		want(t, args[0]+" by name", got, 1, nil, ambiguous)
+		noGoOptions(t, args[0]+" by name", got)
+	}
 	want(t, "plan pinned", c.run("", "plan", "-f", spec, "--domain-id", first), 0, []string{first, "no-op"}, nil)
 	drifted := c.writeFile("drifted.json", strings.Replace(seedJSON, `"Development"`, `"Production"`, 1))
 	want(t, "plan pinned, drifted", c.run("", "plan", "-f", drifted, "--domain-id", first), 2,
@@ -538,6 +590,45 @@ func TestCLIDomainID(t *testing.T) {
 		t.Errorf("domains = %d, want the two made above", n)
 	}
 	want(t, "bad ID", c.run("", "plan", "-f", spec, "--domain-id", "nope"), 1, nil, []string{"DomainId"})
+
+	want(t, "get pinned", c.run("", "get", "--domain-id", first), 0, []string{"ID:", first, "Name:", "ml-platform"}, nil)
+	got := c.run("", "get", "--domain-id", first, "-o", "json")
+	want(t, "get pinned -o json", got, 0, []string{`"DomainId": "` + first + `"`}, nil)
+	want(t, "get missing ID", c.run("", "get", "--domain-id", "d-doesnotexist0"), 1, nil, []string{"d-doesnotexist0", "not found"})
+	want(t, "audit pinned", c.run("", "audit", "--domain-id", first), 2, []string{"HIGH  network-egress"}, nil)
+
+	c.srv.ResetCalls()
+	got = c.run("", "delete", "--domain-id", first)
+	want(t, "delete pinned, name shared", got, 1, nil, []string{"2 domains are named", "delete finds a domain by its name, so it cannot delete " + first + " while another domain has the name; nothing was deleted"})
+	noGoOptions(t, "delete pinned, name shared", got)
+	if w := c.writes(); len(w) != 0 {
+		t.Fatalf("delete pinned to a shared name wrote %v", w)
+	}
+	for _, other := range c.srv.DomainIDs() {
+		if other != first {
+			if _, err := sm.DeleteDomain(context.Background(), &sagemaker.DeleteDomainInput{DomainId: aws.String(other)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	want(t, "delete pinned", c.run("", "delete", "--domain-id", first), 0, []string{`domain "ml-platform" deleted`}, nil)
+	if ids := c.srv.DomainIDs(); len(ids) != 0 {
+		t.Errorf("domains after delete --domain-id: %v", ids)
+	}
+	want(t, "delete pinned again", c.run("", "delete", "--domain-id", first), 0, []string{"domain " + first + " not found: nothing to delete"}, nil)
+}
+
+// TestCLICrossAccountRole: a role in another account is refused at plan,
+// and the message names the flag that allows it.
+func TestCLICrossAccountRole(t *testing.T) {
+	c := newCLI(t)
+	other := strings.Replace(seedJSON, "123456789012:role", "999999999999:role", 1)
+	got := c.run(other, "plan", "-f", "-")
+	want(t, "plan", got, 1, nil, []string{
+		"smdomain plan: DefaultUserSettings.ExecutionRole: role arn:aws:iam::999999999999:role/SageMakerExecutionRole belongs to account 999999999999, but the caller is account 123456789012\n",
+		"run it again with --allow-cross-account-roles"})
+	noGoOptions(t, "plan", got)
+	want(t, "plan --allow-cross-account-roles", c.run(other, "plan", "-f", "-", "--allow-cross-account-roles"), 2, []string{": create"}, nil)
 }
 
 // TestCLIDeleteCascade: delete refuses a domain with a user profile and an
@@ -556,7 +647,10 @@ func TestCLIDeleteCascade(t *testing.T) {
 		AppType: types.AppTypeJupyterServer, AppName: aws.String("default")}); err != nil {
 		t.Fatal(err)
 	}
-	want(t, "delete", c.run("", "delete", "ml-platform"), 1, nil, []string{"1 user profile, 1 app", "--cascade"})
+	got := c.run("", "delete", "ml-platform")
+	want(t, "delete", got, 1, nil, []string{"still has user profiles, spaces or apps", "(nothing was deleted)\n",
+		"\n  user profiles: alice\n  apps: alice/JupyterServer/default\n", "run it again with --cascade"})
+	noGoOptions(t, "delete", got)
 	if len(c.srv.DomainIDs()) != 1 {
 		t.Fatal("a refused delete deleted the domain")
 	}

@@ -26,10 +26,9 @@ func demoUsage(w io.Writer) {
 	fmt.Fprintln(w, "network access, plan, update; add two users with their own execution roles and")
 	fmt.Fprintln(w, "a shared project space, plan, apply; change a user's role in place; offboard a")
 	fmt.Fprintln(w, "user with --prune; get; delete with --cascade. Needs no AWS account and sends")
-	fmt.Fprintln(w, "nothing outside this process; minutes of waiting take no real time.")
+	fmt.Fprintln(w, "nothing outside this process; minutes of waiting take no real time. A step")
+	fmt.Fprintln(w, "that does not do what it should is an error.")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Exit status: 0 when every step did what it should, 1 otherwise.")
-	stopUsage(w)
 }
 
 // The demo's domain: the seed program's, in the emulator's account; and its
@@ -53,13 +52,13 @@ var demoStart = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 // runDemo is the demo command.
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	pos, code := parseArgs(fs, args, demoUsage, stdout, stderr, exitUsage)
+	pos, code := parseArgs(fs, args, demoUsage, stdout, stderr)
 	if code >= 0 {
 		return code
 	}
 	if len(pos) > 0 {
 		fmt.Fprintf(stderr, "smdomain demo: unexpected arguments %q\n", pos)
-		return exitUsage
+		return exitFail
 	}
 	if err := demo(ctx, stdout, stderr); err != nil {
 		if stop := stopped(ctx); stop != nil {
@@ -211,11 +210,11 @@ func demo(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 
 	step(stdout, "12. $ smdomain get "+demoName)
-	if err := expect(getDomain(ctx, d.client, demoName, "text", p, stdout, stderr), exitOK, stdout); err != nil {
+	if err := expect(getDomain(ctx, d.client, domainArg{name: demoName}, "text", p, stdout, stderr), exitOK, stdout); err != nil {
 		return err
 	}
 	step(stdout, "13. $ smdomain delete "+demoName+" --cascade   # alice and the space go first; home EFS volume retained")
-	if err := expect(deleteDomain(ctx, d.client, demoName, []smdomain.DeleteOption{smdomain.WithCascade()}, false, p, stdout, stderr), exitOK, stdout); err != nil {
+	if err := expect(deleteDomain(ctx, d.client, domainArg{name: demoName}, []smdomain.DeleteOption{smdomain.WithCascade()}, false, "text", p, stdout, stderr), exitOK, stdout); err != nil {
 		return err
 	}
 
@@ -257,7 +256,7 @@ func (d *demoRun) change(spec *smdomain.Spec, applyTitle, op string) error {
 // shows the body of each op call apply made: what the write carried.
 func (d *demoRun) apply(spec *smdomain.Spec, op string) error {
 	d.srv.ResetCalls()
-	code := applySpec(d.ctx, d.client, spec, d.p, d.stdout, d.stderr)
+	code := applySpec(d.ctx, d.client, spec, "text", d.p, d.stdout, d.stderr)
 	for _, c := range d.srv.Calls() {
 		if c.Operation == op {
 			fmt.Fprintf(d.stdout, "  (%s carried %s)\n", op, c.Body)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,12 +23,22 @@ type emulatorConfig struct {
 	quota            int
 }
 
+func emulatorUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: smdomain emulator [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Serves an in-process SageMaker (domains, user profiles, spaces, apps and tags)")
+	fmt.Fprintln(w, "and STS GetCallerIdentity on the real wire protocols, on the real clock, until")
+	fmt.Fprintln(w, "interrupted. Point any AWS client at it with --endpoint-url; any credentials")
+	fmt.Fprintln(w, "are accepted.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Flags:")
+}
+
 // parseEmulatorFlags parses args; a status >= 0 means the command ends with
 // it (help was asked for, or the flags are wrong).
 func parseEmulatorFlags(args []string, stdout, stderr io.Writer) (emulatorConfig, int) {
 	var cfg emulatorConfig
 	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:4599", "address to listen on (host:port)")
 	fs.BoolVar(&cfg.allowNonLoopback, "allow-non-loopback", false, "allow listening on an address other than loopback")
 	fs.StringVar(&cfg.account, "account", smdomaintest.DefaultAccount, "AWS account ID to answer as")
@@ -38,33 +47,17 @@ func parseEmulatorFlags(args []string, stdout, stderr io.Writer) (emulatorConfig
 	fs.DurationVar(&cfg.deleteDelay, "delete-delay", 3*time.Second, "how long a deleted domain stays Deleting")
 	fs.DurationVar(&cfg.resourceDelay, "resource-delay", 2*time.Second, "how long a user profile, space or app stays Pending after create and Deleting after delete")
 	fs.IntVar(&cfg.quota, "quota", smdomaintest.DefaultDomainQuota, "live domains per region before ResourceLimitExceeded (0: no limit)")
-	printUsage := func(w io.Writer) {
-		fmt.Fprintln(w, "Usage: smdomain emulator [flags]")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "Serves an in-process SageMaker (domains, user profiles, spaces, apps and tags)")
-		fmt.Fprintln(w, "and STS GetCallerIdentity on the real wire protocols, on the real clock, until")
-		fmt.Fprintln(w, "interrupted. Point any AWS client at it with --endpoint-url; any credentials")
-		fmt.Fprintln(w, "are accepted.")
-		fmt.Fprintln(w)
-		fs.SetOutput(w)
-		fs.PrintDefaults()
+	pos, code := parseArgs(fs, args, emulatorUsage, stdout, stderr)
+	if code >= 0 {
+		return cfg, code
 	}
-	fs.Usage = func() {} // printed below, once, to the right stream
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printUsage(stdout)
-			return cfg, exitOK
-		}
-		printUsage(stderr)
-		return cfg, exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "smdomain emulator: unexpected arguments %q\n", fs.Args())
-		return cfg, exitUsage
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "smdomain emulator: unexpected arguments %q\n", pos)
+		return cfg, exitFail
 	}
 	if !cfg.allowNonLoopback && !isLoopback(cfg.addr) {
 		fmt.Fprintf(stderr, "smdomain emulator: %s is not a loopback address; pass --allow-non-loopback to serve it anyway\n", cfg.addr)
-		return cfg, exitUsage
+		return cfg, exitFail
 	}
 	return cfg, -1
 }

@@ -78,13 +78,13 @@ func TestEmulatorFlags(t *testing.T) {
 		want int
 	}{
 		{"help", []string{"--help"}, exitOK},
-		{"non-loopback refused", []string{"--addr", "0.0.0.0:4599"}, exitUsage},
-		{"all interfaces refused", []string{"--addr", ":4599"}, exitUsage},
+		{"non-loopback refused", []string{"--addr", "0.0.0.0:4599"}, exitFail},
+		{"all interfaces refused", []string{"--addr", ":4599"}, exitFail},
 		{"non-loopback allowed", []string{"--addr", "0.0.0.0:4599", "--allow-non-loopback"}, -1},
 		{"localhost", []string{"--addr", "localhost:4599"}, -1},
 		{"ipv6 loopback", []string{"--addr", "[::1]:4599"}, -1},
-		{"bad duration", []string{"--create-delay", "soon"}, exitUsage},
-		{"stray argument", []string{"now"}, exitUsage},
+		{"bad duration", []string{"--create-delay", "soon"}, exitFail},
+		{"stray argument", []string{"now"}, exitFail},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,9 +102,9 @@ func TestDispatch(t *testing.T) {
 		args []string
 		want int
 	}{
-		{nil, exitUsage},
+		{nil, exitFail},
 		{[]string{"--help"}, exitOK},
-		{[]string{"frobnicate"}, exitUsage},
+		{[]string{"frobnicate"}, exitFail},
 		{[]string{"emulator", "--help"}, exitOK},
 	}
 	var got, want []int

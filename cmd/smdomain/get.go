@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -16,13 +17,17 @@ import (
 
 func getUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: smdomain get NAME [flags]")
+	fmt.Fprintln(w, "       smdomain get --domain-id d-... [flags]")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Shows the domain called NAME. With -o json, prints the full DescribeDomain")
-	fmt.Fprintln(w, "output as `aws sagemaker describe-domain` does (timestamps in RFC 3339), for")
-	fmt.Fprintln(w, "scripts: smdomain get ml -o json | jq -r .Url")
+	fmt.Fprintln(w, "Shows the domain called NAME, or with the ID; no such domain is an error. With")
+	fmt.Fprintln(w, "-o json, prints the full DescribeDomain output as `aws sagemaker describe-domain`")
+	fmt.Fprintln(w, "does (timestamps in RFC 3339), for scripts: smdomain get ml -o json | jq -r .Url")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Exit status: 0 found, 1 on any error (including no such domain), 2 on a bad flag.")
-	stopUsage(w)
+	fmt.Fprintln(w, "With -o spec, prints the domain, its tags, and its user profiles and spaces with")
+	fmt.Fprintln(w, "theirs as a team file that plan -f and apply -f read: planned against the same")
+	fmt.Fprintln(w, "domain, it is a no-op. It holds what the service filled in too; edit what you")
+	fmt.Fprintln(w, "mean to manage. The file finds the domain by its name: for a name another")
+	fmt.Fprintln(w, "domain shares, plan and apply it with --domain-id.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
@@ -32,22 +37,19 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	const prog = "smdomain get"
 	fs := flag.NewFlagSet("get", flag.ContinueOnError)
 	var (
-		aws    awsFlags
-		output string
+		aws      awsFlags
+		domainID string
 	)
-	fs.StringVar(&output, "o", "text", "output format: text or json")
+	output := registerOutput(fs, "text", "json", "spec")
+	registerDomainID(fs, &domainID)
 	aws.register(fs)
-	pos, code := parseArgs(fs, args, getUsage, stdout, stderr, exitUsage)
+	pos, code := parseArgs(fs, args, getUsage, stdout, stderr)
 	if code >= 0 {
 		return code
 	}
-	if len(pos) != 1 {
-		fmt.Fprintf(stderr, "%s: want one domain name, got %d arguments\n", prog, len(pos))
-		return exitUsage
-	}
-	if output != "text" && output != "json" {
-		fmt.Fprintf(stderr, "%s: -o %q: want text or json\n", prog, output)
-		return exitUsage
+	domain, ok := parseDomainArg(prog, pos, domainID, stderr)
+	if !ok {
+		return exitFail
 	}
 	ctx, cancel := aws.withDeadline(ctx, 0)
 	defer cancel()
@@ -56,13 +58,16 @@ func runGet(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return p.fail(ctx, stderr, err)
 	}
-	return getDomain(ctx, smdomain.NewFromConfig(cfg), pos[0], output, p, stdout, stderr)
+	return getDomain(ctx, smdomain.NewFromConfig(cfg), domain, output.format, p, stdout, stderr)
 }
 
-// getDomain prints the domain called name.
-func getDomain(ctx context.Context, client *smdomain.Client, name, output string, p *progress, stdout, stderr io.Writer) int {
-	p.begin(false, "reading domain %q", name)
-	d, err := client.Get(ctx, smdomain.ByName(name))
+// getDomain prints the domain that domain names.
+func getDomain(ctx context.Context, client *smdomain.Client, domain domainArg, output string, p *progress, stdout, stderr io.Writer) int {
+	if output == "spec" {
+		return exportDomain(ctx, client, domain, p, stdout, stderr)
+	}
+	p.begin(false, "reading domain %s", domain)
+	d, err := client.Get(ctx, domain.ref())
 	if err != nil {
 		return p.fail(ctx, stderr, err)
 	}
@@ -119,7 +124,28 @@ func writeDomainJSON(w io.Writer, d *smdomain.Domain) error {
 			doc[key] = t.UTC().Format(time.RFC3339)
 		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return writeJSON(w, doc)
+}
+
+// exportDomain prints the team file of the domain that domain names, its
+// members with it, indented.
+func exportDomain(ctx context.Context, client *smdomain.Client, domain domainArg, p *progress, stdout, stderr io.Writer) int {
+	p.begin(false, "exporting domain %s", domain)
+	spec, err := client.Export(ctx, domain.ref())
+	if err != nil {
+		return p.fail(ctx, stderr, err)
+	}
+	data, err := spec.MarshalJSON()
+	if err != nil {
+		return p.fail(ctx, stderr, err)
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, data, "", "  "); err != nil {
+		return p.fail(ctx, stderr, err)
+	}
+	out.WriteByte('\n')
+	if _, err := out.WriteTo(stdout); err != nil {
+		return p.fail(ctx, stderr, err)
+	}
+	return exitOK
 }

@@ -7,19 +7,22 @@
 //
 // Commands:
 //
-//	plan       show what apply would change (exit 0: nothing, 2: changes, 1: error)
+//	plan       show what apply would change
 //	apply      create or update a domain, its user profiles and spaces from a JSON spec, and wait
-//	get        show a domain by name (-o json for scripts)
-//	delete     delete a domain by name and wait until it is gone (home EFS retained)
-//	audit      list a spec's or a live domain's risky settings (exit 0: none at --fail-on, 2: some, 1: error)
+//	list       list the domains in the account and region
+//	get        show a domain (-o json for scripts, -o spec for its team file)
+//	delete     delete a domain and wait until it is gone (home EFS retained)
+//	audit      list a spec's or a live domain's risky settings
 //	emulator   serve an in-process SageMaker and STS on a loopback address
 //	demo       run a domain's whole life against an in-process emulator (no AWS account)
 //	version    print smdomain's version and the Go version it was built with (also --version)
 //
-// Run "smdomain <command> --help" for a command's flags. Exit status is 0
-// on success, 1 when the command fails and 2 on a usage error; a command
-// stopped by SIGINT or SIGTERM says in one line where it left the domain
-// and exits 130 or 143 (the emulator stops cleanly, with 0). Every request
+// Run "smdomain <command> --help" for a command's flags. Every command
+// exits with the same statuses (see exitStatusUsage): 0 on success, 1 on
+// any error, a usage error included, 2 when plan has changes to make or
+// audit findings at or above --fail-on; a command stopped by SIGINT or
+// SIGTERM says in one line where it left the domain and exits 130 or 143
+// (the emulator stops cleanly, with 0). Every request
 // has connect and read timeouts (--cli-connect-timeout, --cli-read-timeout)
 // and every command that talks to AWS an overall deadline (--timeout);
 // plain http is refused, before connecting, to any host that is not
@@ -34,11 +37,16 @@ import (
 	"os"
 )
 
-// Exit statuses.
+// Exit statuses, the same for every command; exitStatusUsage documents
+// them. A signal's status is stopError.exitCode.
 const (
-	exitOK    = 0
-	exitFail  = 1
-	exitUsage = 2
+	exitOK   = 0
+	exitFail = 1 // any error, a usage error included, so a pipeline never takes one for exitChanges
+	// exitChanges is plan's status when apply would change something, and
+	// exitFindings audit's when there are findings at or above --fail-on,
+	// so a pipeline can gate on them.
+	exitChanges  = 2
+	exitFindings = 2
 )
 
 // command is one subcommand. Each lives in its own file.
@@ -51,11 +59,12 @@ type command struct {
 // commands returns the subcommands in the order help lists them.
 func commands() []command {
 	return []command{
-		{name: "plan", summary: "show what apply would change (exit 0: nothing, 2: changes, 1: error)", run: runPlan},
+		{name: "plan", summary: "show what apply would change", run: runPlan},
 		{name: "apply", summary: "create or update a domain, its user profiles and spaces from a JSON spec, and wait", run: runApply},
-		{name: "get", summary: "show a domain by name (-o json for scripts)", run: runGet},
-		{name: "delete", summary: "delete a domain by name and wait until it is gone (home EFS retained)", run: runDelete},
-		{name: "audit", summary: "list a spec's or a live domain's risky settings (exit 0: none at --fail-on, 2: some, 1: error)", run: runAudit},
+		{name: "list", summary: "list the domains in the account and region", run: runList},
+		{name: "get", summary: "show a domain (-o json for scripts, -o spec for its team file)", run: runGet},
+		{name: "delete", summary: "delete a domain and wait until it is gone (home EFS retained)", run: runDelete},
+		{name: "audit", summary: "list a spec's or a live domain's risky settings", run: runAudit},
 		{name: "emulator", summary: "serve an in-process SageMaker and STS on a loopback address", run: runEmulator},
 		{name: "demo", summary: "run a domain's whole life against an in-process emulator (no AWS account)", run: runDemo},
 		{name: "version", summary: "print smdomain's version and the Go version it was built with (also --version)", run: runVersion},
@@ -73,7 +82,7 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stderr)
-		return exitUsage
+		return exitFail
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
@@ -89,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "smdomain: unknown command %q\n\n", args[0])
 	usage(stderr)
-	return exitUsage
+	return exitFail
 }
 
 func usage(w io.Writer) {
@@ -101,4 +110,18 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, `Run "smdomain <command> --help" for a command's flags.`)
+	fmt.Fprintln(w)
+	exitStatusUsage(w)
+}
+
+// exitStatusUsage is the exit status table, which every command's help
+// ends with.
+func exitStatusUsage(w io.Writer) {
+	fmt.Fprintln(w, "Exit status, the same for every command:")
+	fmt.Fprintln(w, "  0    success; plan: nothing to change; audit: no finding at or above --fail-on")
+	fmt.Fprintln(w, "  1    any error, a usage error (bad flag or argument) and --timeout included")
+	fmt.Fprintln(w, "  2    plan: changes to make (even ones apply refuses); audit: findings at or")
+	fmt.Fprintln(w, "       above --fail-on")
+	fmt.Fprintln(w, "  130  SIGINT, 143 SIGTERM: the command stops and says in one line on standard")
+	fmt.Fprintln(w, "       error where it left the domain (the emulator stops cleanly, with 0)")
 }

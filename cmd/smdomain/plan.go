@@ -2,17 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 
 	"github.com/finegrained/smdomain"
 )
-
-// exitChanges is plan's status when Ensure would change something, so a
-// pipeline can gate on it; errors are exitFail, never 2.
-const exitChanges = 2
 
 func planUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: smdomain plan -f domain.json [flags]")
@@ -22,10 +17,6 @@ func planUsage(w io.Writer) {
 	fmt.Fprintln(w, "standard input. Fields the file leaves out are not managed.")
 	membersUsage(w)
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Exit status: 0 nothing to do, 2 changes to make (including changes that need")
-	fmt.Fprintln(w, "a new domain, which apply refuses), 1 on any error, including a bad flag.")
-	stopUsage(w)
-	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
 
@@ -34,25 +25,20 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	const prog = "smdomain plan"
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	var (
-		aws    awsFlags
-		cl     clientFlags
-		sf     specFlags
-		output string
+		aws awsFlags
+		cl  clientFlags
+		sf  specFlags
 	)
 	sf.register(fs)
-	fs.StringVar(&output, "o", "text", "output format: text or json")
+	output := registerOutput(fs, "text", "json")
 	aws.register(fs)
 	cl.registerOwner(fs)
 	cl.registerCrossAccount(fs)
-	pos, code := parseArgs(fs, args, planUsage, stdout, stderr, exitFail)
+	pos, code := parseArgs(fs, args, planUsage, stdout, stderr)
 	if code >= 0 {
 		return code
 	}
-	if output != "text" && output != "json" {
-		fmt.Fprintf(stderr, "%s: -o %q: want text or json\n", prog, output)
-		return exitFail
-	}
-	spec, code := sf.spec(prog, pos, exitFail, stderr)
+	spec, code := sf.spec(prog, pos, stderr)
 	if code >= 0 {
 		return code
 	}
@@ -64,7 +50,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return p.fail(ctx, stderr, err)
 	}
 	client := smdomain.NewFromConfig(cfg, cl.options()...)
-	return planSpec(ctx, client, spec, output, p, stdout, stderr)
+	return planSpec(ctx, client, spec, output.format, p, stdout, stderr)
 }
 
 // membersUsage is plan's and apply's paragraph on user profiles and spaces.
@@ -86,9 +72,7 @@ func planSpec(ctx context.Context, client *smdomain.Client, spec *smdomain.Spec,
 		return p.fail(ctx, stderr, err)
 	}
 	if output == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(plan); err != nil {
+		if err := writeJSON(stdout, newPlanDoc(plan)); err != nil {
 			return p.fail(ctx, stderr, err)
 		}
 	} else {

@@ -75,12 +75,6 @@ func notifyStop(parent context.Context) (ctx context.Context, stop func()) {
 	}
 }
 
-// stopUsage is the help's paragraph on signals.
-func stopUsage(w io.Writer) {
-	fmt.Fprintln(w, "On SIGINT or SIGTERM the command stops, says in one line on standard error")
-	fmt.Fprintln(w, "where it left the domain, and exits 130 or 143.")
-}
-
 // progress is what a command knows of the domain it works on: what it is
 // doing and the status its waits last saw. A command whose context is
 // stopped (a signal, --timeout) says with it, in one line, where it left

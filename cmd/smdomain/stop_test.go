@@ -55,7 +55,7 @@ func TestCLIOverallTimeout(t *testing.T) {
 		t.Errorf("took %v, want about 1s", d)
 	}
 	for _, bad := range []string{"-1s", "soon"} {
-		want(t, "--timeout "+bad, c.run("", "get", "ml", "--timeout", bad), exitUsage, nil, []string{"want a duration"})
+		want(t, "--timeout "+bad, c.run("", "get", "ml", "--timeout", bad), exitFail, nil, []string{"want a duration"})
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		fmt.Fprintf(stderr, "smdomain version: unexpected arguments %q\n", args)
-		return exitUsage
+		return exitFail
 	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {

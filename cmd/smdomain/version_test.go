@@ -17,7 +17,7 @@ func TestCLIVersion(t *testing.T) {
 			t.Errorf("%s: stderr %q", args[0], got.stderr)
 		}
 	}
-	want(t, "version extra", c.runEnv(c.env, "", "version", "x"), exitUsage, nil, []string{"unexpected arguments"})
+	want(t, "version extra", c.runEnv(c.env, "", "version", "x"), exitFail, nil, []string{"unexpected arguments"})
 }
 
 func TestVersionLine(t *testing.T) {
