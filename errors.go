@@ -13,6 +13,12 @@ var ErrNotFound = errors.New("domain not found")
 // before the domain reaches the status waited for.
 var ErrWaitTimeout = errors.New("exceeded max wait time")
 
+// ErrRepeatedNextToken is returned (wrapped, naming the listing and the
+// page) when a paginated read (ListDomains, ListTags, ListUserProfiles,
+// ListSpaces, ListApps) answers with a NextToken it gave before: paging on
+// would never end, so the read stops there.
+var ErrRepeatedNextToken = errors.New("the service repeated a pagination token")
+
 // Rule is the kind of check a FieldError failed.
 type Rule string
 
