@@ -111,11 +111,10 @@ func inUse(err error) bool {
 
 func (c *Client) listApps(ctx context.Context, id string) ([]resident, error) {
 	var out []resident
-	p := sagemaker.NewListAppsPaginator(c.api, &sagemaker.ListAppsInput{DomainIdEquals: aws.String(id), MaxResults: aws.Int32(100)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	err := pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.api.ListApps(ctx, &sagemaker.ListAppsInput{DomainIdEquals: aws.String(id), MaxResults: aws.Int32(100), NextToken: token})
 		if err != nil {
-			return nil, fmt.Errorf("list apps of domain %s: %w", id, err)
+			return nil, err
 		}
 		for _, a := range page.Apps {
 			in := &sagemaker.DeleteAppInput{DomainId: aws.String(id), AppType: a.AppType, AppName: a.AppName,
@@ -132,17 +131,20 @@ func (c *Client) listApps(ctx context.Context, id string) ([]resident, error) {
 				delete: func(ctx context.Context) error { _, err := c.api.DeleteApp(ctx, in); return err },
 			})
 		}
+		return page.NextToken, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list apps of domain %s: %w", id, err)
 	}
 	return out, nil
 }
 
 func (c *Client) listSpaces(ctx context.Context, id string) ([]resident, error) {
 	var out []resident
-	p := sagemaker.NewListSpacesPaginator(c.api, &sagemaker.ListSpacesInput{DomainIdEquals: aws.String(id), MaxResults: aws.Int32(100)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	err := pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.api.ListSpaces(ctx, &sagemaker.ListSpacesInput{DomainIdEquals: aws.String(id), MaxResults: aws.Int32(100), NextToken: token})
 		if err != nil {
-			return nil, fmt.Errorf("list spaces of domain %s: %w", id, err)
+			return nil, err
 		}
 		for _, s := range page.Spaces {
 			in := &sagemaker.DeleteSpaceInput{DomainId: aws.String(id), SpaceName: s.SpaceName}
@@ -158,17 +160,20 @@ func (c *Client) listSpaces(ctx context.Context, id string) ([]resident, error) 
 				delete: func(ctx context.Context) error { _, err := c.api.DeleteSpace(ctx, in); return err },
 			})
 		}
+		return page.NextToken, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list spaces of domain %s: %w", id, err)
 	}
 	return out, nil
 }
 
 func (c *Client) listUserProfiles(ctx context.Context, id string) ([]resident, error) {
 	var out []resident
-	p := sagemaker.NewListUserProfilesPaginator(c.api, &sagemaker.ListUserProfilesInput{DomainIdEquals: aws.String(id), MaxResults: aws.Int32(100)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	err := pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.api.ListUserProfiles(ctx, &sagemaker.ListUserProfilesInput{DomainIdEquals: aws.String(id), MaxResults: aws.Int32(100), NextToken: token})
 		if err != nil {
-			return nil, fmt.Errorf("list user profiles of domain %s: %w", id, err)
+			return nil, err
 		}
 		for _, u := range page.UserProfiles {
 			in := &sagemaker.DeleteUserProfileInput{DomainId: aws.String(id), UserProfileName: u.UserProfileName}
@@ -179,6 +184,10 @@ func (c *Client) listUserProfiles(ctx context.Context, id string) ([]resident, e
 				delete: func(ctx context.Context) error { _, err := c.api.DeleteUserProfile(ctx, in); return err },
 			})
 		}
+		return page.NextToken, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list user profiles of domain %s: %w", id, err)
 	}
 	return out, nil
 }

@@ -89,6 +89,7 @@ type clientOptions struct {
 	crossAccountRoles bool
 	owner             string
 	concurrency       int
+	writeAttempts     int
 	waitOptions       []func(*DomainInServiceWaiterOptions)
 }
 
@@ -142,6 +143,29 @@ func WithConcurrency(n int) ClientOption {
 	}
 }
 
+// DefaultWriteAttempts is how often Ensure sends one create or update
+// whose outcome stays unknown unless WithWriteAttempts says otherwise.
+const DefaultWriteAttempts = 4
+
+// WithWriteAttempts bounds how often Ensure sends one CreateDomain,
+// UpdateDomain, CreateUserProfile, UpdateUserProfile, CreateSpace or
+// UpdateSpace whose outcome is unknown (throttled, a 5xx, a timeout or a
+// cut connection). These writes are never retried blindly: before each
+// further attempt Ensure reads the resource again (a create that went
+// through is found and not sent again; an update is planned again). When
+// every attempt's outcome stays unknown, Ensure returns a
+// *WriteAttemptsError wrapping the last attempt's error. Default
+// DefaultWriteAttempts (4); n below 1 leaves the default. The SDK's own
+// retries do not apply to these writes (each attempt is one request), but
+// they do to every read.
+func WithWriteAttempts(n int) ClientOption {
+	return func(o *clientOptions) {
+		if n >= 1 {
+			o.writeAttempts = n
+		}
+	}
+}
+
 // Client plans and converges SageMaker domains. It is safe for concurrent
 // use; Ensure calls for one domain name are serialised within a Client.
 type Client struct {
@@ -156,7 +180,8 @@ type Client struct {
 
 // New returns a Client over api.
 func New(api API, opts ...ClientOption) *Client {
-	o := clientOptions{clock: realClock{}, maxWait: DefaultMaxWait, concurrency: DefaultConcurrency}
+	o := clientOptions{clock: realClock{}, maxWait: DefaultMaxWait, concurrency: DefaultConcurrency,
+		writeAttempts: DefaultWriteAttempts}
 	for _, fn := range opts {
 		fn(&o)
 	}

@@ -110,7 +110,12 @@
 //     user profiles or spaces; it names them.
 //   - *NotOwnedError: a Client given WithOwner met a domain another owner,
 //     or nobody, created; nothing was written.
-//   - ErrNotFound: no such domain (Get); ErrWaitTimeout: the wait ran out.
+//   - *WaitTimeoutError (matching ErrWaitTimeout): a wait ran out; it names
+//     the domain, so an Ensure that created one and timed out says which.
+//   - *WriteAttemptsError: a create or update was sent WithWriteAttempts
+//     times and none of the answers said whether it was carried out.
+//   - ErrNotFound: no such domain (Get); ErrRepeatedNextToken: a listing
+//     would never end.
 //
 // SDK errors stay reachable too, for example *types.ResourceNotFound or
 // smithy.APIError.

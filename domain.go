@@ -149,18 +149,9 @@ func notFound(err error) bool {
 // match. Domains being deleted are passed over when another domain has the
 // name; two live domains with the name is an *AmbiguousNameError.
 func (c *Client) findByName(ctx context.Context, name string) (*sagemaker.DescribeDomainOutput, error) {
-	var matches []types.DomainDetails
-	p := sagemaker.NewListDomainsPaginator(c.api, &sagemaker.ListDomainsInput{MaxResults: aws.Int32(100)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("list domains: %w", err)
-		}
-		for _, d := range page.Domains {
-			if deref(d.DomainName) == name {
-				matches = append(matches, d)
-			}
-		}
+	matches, err := c.domainsNamed(ctx, name)
+	if err != nil {
+		return nil, err
 	}
 	if len(matches) > 1 {
 		live := slices.DeleteFunc(slices.Clone(matches), func(d types.DomainDetails) bool {
@@ -185,18 +176,42 @@ func (c *Client) findByName(ctx context.Context, name string) (*sagemaker.Descri
 	return nil, &AmbiguousNameError{Name: name, DomainIDs: ids}
 }
 
+// domainsNamed lists the domains called name (100 a page), in any status.
+func (c *Client) domainsNamed(ctx context.Context, name string) ([]types.DomainDetails, error) {
+	var matches []types.DomainDetails
+	err := pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.api.ListDomains(ctx, &sagemaker.ListDomainsInput{MaxResults: aws.Int32(100), NextToken: token})
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range page.Domains {
+			if deref(d.DomainName) == name {
+				matches = append(matches, d)
+			}
+		}
+		return page.NextToken, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list domains: %w", err)
+	}
+	return matches, nil
+}
+
 // listTags returns the tags on arn, every page.
 func (c *Client) listTags(ctx context.Context, arn string) (map[string]string, error) {
 	tags := map[string]string{}
-	p := sagemaker.NewListTagsPaginator(c.api, &sagemaker.ListTagsInput{ResourceArn: aws.String(arn), MaxResults: aws.Int32(100)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	err := pages(ctx, func(ctx context.Context, token *string) (*string, error) {
+		page, err := c.api.ListTags(ctx, &sagemaker.ListTagsInput{ResourceArn: aws.String(arn), MaxResults: aws.Int32(100), NextToken: token})
 		if err != nil {
-			return nil, fmt.Errorf("list tags of %s: %w", arn, err)
+			return nil, err
 		}
 		for _, t := range page.Tags {
 			tags[deref(t.Key)] = deref(t.Value)
 		}
+		return page.NextToken, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list tags of %s: %w", arn, err)
 	}
 	return tags, nil
 }

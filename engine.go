@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -113,6 +114,9 @@ type resource interface {
 	// at their Update input paths) once, without the SDK's retry, adding
 	// the companions the API requires with them.
 	update(ctx context.Context, live *state, doc map[string]any) error
+	// ident names the resource in typed errors: its domain's ID ("" for a
+	// domain not created yet) and its name ("" when unknown).
+	ident() (domainID, name string)
 	// checkLive refuses, before any write, a live resource this Client
 	// must not touch, given its tags (nil when they were not listed).
 	checkLive(live *state, tags map[string]string) error
@@ -126,8 +130,11 @@ type resource interface {
 
 // writeOnce is the per-call SDK option for writes that must not be
 // retried blindly: CreateDomain has no client token, and a lost Update
-// retried by the SDK meets its own update in progress.
-func writeOnce(o *sagemaker.Options) { o.RetryMaxAttempts = 1 }
+// retried by the SDK meets its own update in progress. A retryer that
+// retries nothing (rather than RetryMaxAttempts 1) leaves the error as the
+// service gave it, without the SDK's "exceeded maximum number of
+// attempts, 1", which would not be true of the attempts Ensure makes.
+func writeOnce(o *sagemaker.Options) { o.Retryer = aws.NopRetryer{} }
 
 // diff compares the fields the spec sets (desired, the JSON form of its
 // Create input) with the same fields of the live description. Fields the
@@ -351,8 +358,8 @@ func (c *Client) converge(ctx context.Context, r resource, first *planned, deadl
 		if !errors.Is(err, errOutcomeUnknown) {
 			return res, err
 		}
-		if run.tries >= maxWriteAttempts {
-			return nil, run.lastErr
+		if run.tries >= c.opts.writeAttempts {
+			return nil, writeAttemptsError(r, run.tries, run.lastErr)
 		}
 		c.log(ctx, "update outcome unknown; reading "+r.label()+" again", "attempt", run.tries)
 		if err := c.opts.clock.Sleep(ctx, time.Duration(run.tries)*time.Second); err != nil {
@@ -394,9 +401,11 @@ func (c *Client) createResource(ctx context.Context, r resource, deadline time.T
 		if err == nil {
 			break
 		}
-		err = fmt.Errorf("create %s: %w", r.label(), err)
-		if !outcomeUnknown(ctx, err) || attempt == maxWriteAttempts {
-			return nil, err
+		if !outcomeUnknown(ctx, err) {
+			return nil, fmt.Errorf("create %s: %w", r.label(), err)
+		}
+		if attempt == c.opts.writeAttempts {
+			return nil, writeAttemptsError(r, attempt, err)
 		}
 		c.log(ctx, "create outcome unknown; looking it up before trying again", "what", r.label(), "attempt", attempt)
 	}
@@ -449,13 +458,12 @@ func (c *Client) updateResource(ctx context.Context, r resource, live *state, p 
 			return nil, err
 		}
 		if err := r.update(ctx, live, doc); err != nil {
-			err = fmt.Errorf("update %s: %w", r.label(), err)
 			if outcomeUnknown(ctx, err) {
 				run.wrote, run.lastErr = true, err
 				run.tries++
 				return nil, errOutcomeUnknown
 			}
-			return nil, err
+			return nil, fmt.Errorf("update %s: %w", r.label(), err)
 		}
 		c.log(ctx, "updated "+r.label(), "fields", changedPaths(p.changes, false))
 	}
@@ -494,9 +502,33 @@ func changedPaths(changes []Change, tags bool) []string {
 func (c *Client) waitResource(ctx context.Context, r resource, deleted bool, deadline time.Time) (*state, error) {
 	left := deadline.Sub(c.opts.clock.Now())
 	if left <= 0 {
-		return nil, fmt.Errorf("%s: waited %s: %w", r.label(), c.opts.maxWait, ErrWaitTimeout)
+		id, name := r.ident()
+		e := &WaitTimeoutError{DomainID: id, Kind: r.kind().noun, Name: name, Target: waitTarget(deleted), Waited: c.opts.maxWait}
+		if e.Kind == domainKind.noun {
+			e.Name = ""
+		}
+		return nil, e
 	}
 	return r.wait(ctx, deleted, left)
+}
+
+func waitTarget(deleted bool) string {
+	if deleted {
+		return "deleted"
+	}
+	return string(types.DomainStatusInService)
+}
+
+// writeAttemptsError is the error of a write sent attempts times, each
+// with an unknown outcome, the last failing with err.
+func writeAttemptsError(r resource, attempts int, err error) *WriteAttemptsError {
+	id, name := r.ident()
+	e := &WriteAttemptsError{DomainID: id, Kind: r.kind().noun, Name: name, Attempts: attempts, Err: err}
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) {
+		e.Operation = oe.Operation()
+	}
+	return e
 }
 
 // applyTags removes, then adds or changes, the tags the changes name.

@@ -13,10 +13,6 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
-// maxWriteAttempts bounds how often Ensure sends CreateDomain, or
-// UpdateDomain, when the outcome of the previous attempt is unknown.
-const maxWriteAttempts = 4
-
 // Ensure makes the domain match spec and waits until it is InService:
 //
 //   - no domain has the name: CreateDomain with everything the spec sets;
@@ -48,7 +44,10 @@ const maxWriteAttempts = 4
 // never creates two domains. UpdateDomain is sent the same way: when its
 // outcome is unknown, Ensure reads the domain again (waiting while it is
 // Updating) and plans again, so a retry never meets its own update in
-// progress. Concurrent Ensure calls for one name through one Client run
+// progress. Each is sent at most WithWriteAttempts times (default
+// DefaultWriteAttempts); when no attempt's outcome is known the error is a
+// *WriteAttemptsError. A wait that runs out (WithMaxWait) is a
+// *WaitTimeoutError naming the domain, the one just created included. Concurrent Ensure calls for one name through one Client run
 // one after the other.
 //
 // Before a create or update, every IAM role in the spec is checked against

@@ -3,6 +3,7 @@ package smdomain_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -273,6 +274,50 @@ func TestEnsureTags(t *testing.T) {
 	if slices.Contains(e.ops(), "ListTags") {
 		t.Errorf("a spec that does not manage tags listed them: %v", e.ops())
 	}
+}
+
+// TestEnsureSparesAWSTagsInAnyCase puts tags AWS owns, spelt in other
+// cases (AWS Backup writes "AWS:Backup:..."), on a domain whose tags the
+// spec manages: they are never planned for removal, and an Ensure that
+// changes a setting sends its UpdateDomain and no DeleteTags.
+func TestEnsureSparesAWSTagsInAnyCase(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	arn := mustEnsure(t, e.client, mustSpec(t, "backed-up", seedOptions()...)).Domain.ARN
+	system := map[string]string{"AWS:Backup:plan": "daily", "Aws:servicecatalog:product": "p"}
+	e.srv.SetTags(arn, system)
+	spec := mustSpec(t, "backed-up", seedOptions(smdomain.WithSecurityGroups("sg-0fff1234def567890"))...)
+	p, err := e.newClient().Plan(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"DefaultUserSettings.SecurityGroups"}, changePaths(p.Changes)); diff != "" {
+		t.Errorf("plan changes (-want +got):\n%s", diff)
+	}
+	e.srv.ResetCalls()
+	res, err := e.newClient().Ensure(ctx, spec)
+	if err != nil {
+		t.Fatalf("Ensure: %v", err)
+	}
+	if res.Action != smdomain.ActionUpdated {
+		t.Errorf("action %q, want updated", res.Action)
+	}
+	if diff := cmp.Diff([]string{"UpdateDomain"}, e.writes()); diff != "" {
+		t.Errorf("writes (-want +got):\n%s", diff)
+	}
+	want := map[string]string{"Environment": "Development", "Project": "MachineLearning"}
+	maps.Copy(want, system)
+	if diff := cmp.Diff(want, liveTags(t, e, arn)); diff != "" {
+		t.Errorf("tags (-want +got):\n%s", diff)
+	}
+}
+
+func changePaths(changes []smdomain.Change) []string {
+	var out []string
+	for _, c := range changes {
+		out = append(out, c.Path)
+	}
+	return out
 }
 
 func TestEnsureReplacementRequired(t *testing.T) {

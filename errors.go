@@ -4,14 +4,111 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // ErrNotFound is returned (wrapped) when no domain has the name or ID asked for.
 var ErrNotFound = errors.New("domain not found")
 
-// ErrWaitTimeout is returned (wrapped) when a waiter's maximum wait runs out
-// before the domain reaches the status waited for.
+// ErrWaitTimeout is matched (errors.Is) by every error of a wait that ran
+// out of time before the resource reached the status waited for: a
+// *WaitTimeoutError, which says which resource, or an error wrapping
+// ErrWaitTimeout.
 var ErrWaitTimeout = errors.New("exceeded max wait time")
+
+// WaitTimeoutError is returned when a wait runs out of time (a waiter's
+// maxWaitDur, or the WithMaxWait of Ensure and Delete) before the
+// resource reaches the status waited for. It matches ErrWaitTimeout. The
+// resource is left as it is: an Ensure that created a domain and timed
+// out waiting for it returns this error with the new domain's DomainID,
+// and running Ensure again resumes the wait.
+type WaitTimeoutError struct {
+	// DomainID is the domain waited for, or the domain of the user
+	// profile or space waited for.
+	DomainID string
+	// Kind is "domain", "user profile" or "space"; Name is the user
+	// profile's or space's name, "" for a domain.
+	Kind, Name string
+	// Target is the state waited for: "InService" or "deleted".
+	Target string
+	// Status is the last status a poll saw; "" when none was seen.
+	Status string
+	// Waited is how long the wait lasted, and Polls how many Describe
+	// calls it made (0 when the budget was spent before this wait began).
+	Waited time.Duration
+	Polls  int
+}
+
+// Error names the resource, what it was waited for and how long.
+func (e *WaitTimeoutError) Error() string {
+	what := resourceLabel(e.Kind, e.Name, e.DomainID)
+	if e.Polls == 0 {
+		return fmt.Sprintf("wait for %s to be %s: the wait budget of %v was spent: %v", what, e.Target, e.Waited, ErrWaitTimeout)
+	}
+	status := e.Status
+	if status == "" {
+		status = "unknown"
+	}
+	return fmt.Sprintf("wait for %s to be %s: gave up after %v and %d polls, last status %s: %v",
+		what, e.Target, e.Waited, e.Polls, status, ErrWaitTimeout)
+}
+
+// Is makes a *WaitTimeoutError match ErrWaitTimeout.
+func (e *WaitTimeoutError) Is(target error) bool { return target == ErrWaitTimeout }
+
+// WriteAttemptsError is returned by Ensure (and EnsureMember) when it sent
+// one create or update as often as WithWriteAttempts allows and never
+// learnt its outcome: every attempt was throttled, failed with a 5xx,
+// timed out or lost its connection. Between attempts Ensure read the
+// resource again, so a create that went through was not sent twice; an
+// update may or may not have been made, and the next Ensure plans again.
+type WriteAttemptsError struct {
+	// Operation is the call sent, e.g. "CreateDomain" or
+	// "UpdateUserProfile" ("" when the SDK did not say).
+	Operation string
+	// DomainID is the domain written, or the member's domain; "" for a
+	// domain that was being created.
+	DomainID string
+	// Kind is "domain", "user profile" or "space"; Name is the domain's
+	// name (as the spec gives it), or the member's.
+	Kind, Name string
+	// Attempts is how many times the write was sent.
+	Attempts int
+	// Err is the last attempt's error; the SDK's typed errors stay
+	// reachable through it with errors.As.
+	Err error
+}
+
+// Error says what was sent, how often, and the last attempt's error.
+func (e *WriteAttemptsError) Error() string {
+	var what string
+	switch {
+	case e.Kind != "domain":
+		what = resourceLabel(e.Kind, e.Name, e.DomainID)
+	case e.DomainID != "":
+		what = "domain " + e.DomainID
+	default:
+		what = fmt.Sprintf("domain %q", e.Name)
+	}
+	op := e.Operation
+	if op == "" {
+		op = "write"
+	}
+	attempts := "1 attempt"
+	if e.Attempts != 1 {
+		attempts = fmt.Sprintf("%d attempts", e.Attempts)
+	}
+	return fmt.Sprintf("%s of %s: %s, none with a known outcome; the last: %v", op, what, attempts, e.Err)
+}
+
+// Unwrap returns the last attempt's error.
+func (e *WriteAttemptsError) Unwrap() error { return e.Err }
+
+// ErrRepeatedNextToken is returned (wrapped, naming the listing and the
+// page) when a paginated read (ListDomains, ListTags, ListUserProfiles,
+// ListSpaces, ListApps) answers with a NextToken it gave before: paging on
+// would never end, so the read stops there.
+var ErrRepeatedNextToken = errors.New("the service repeated a pagination token")
 
 // Rule is the kind of check a FieldError failed.
 type Rule string

@@ -528,8 +528,10 @@ func ExampleRoleAccountError() {
 	// domains: 0
 }
 
-// A wait that runs out matches ErrWaitTimeout. The domain is left as it is;
-// a later Ensure picks up where this one stopped.
+// A wait that runs out is a *WaitTimeoutError, which matches
+// ErrWaitTimeout and names the domain, even one this Ensure has just
+// created. The domain is left as it is; a later Ensure picks up where this
+// one stopped.
 func ExampleClient_Ensure_waitTimeout() {
 	clock := smdomaintest.NewFakeClock(exampleStart)
 	srv := smdomaintest.NewServer(smdomaintest.WithClock(clock), smdomaintest.WithCreateDelay(20*time.Minute))
@@ -544,6 +546,10 @@ func ExampleClient_Ensure_waitTimeout() {
 
 	_, err = client.Ensure(ctx, spec)
 	fmt.Println("timed out:", errors.Is(err, smdomain.ErrWaitTimeout))
+	var timeout *smdomain.WaitTimeoutError
+	if errors.As(err, &timeout) {
+		fmt.Println("domain:", timeout.DomainID == srv.DomainIDs()[0], timeout.Status)
+	}
 
 	res, err := client.Ensure(ctx, spec)
 	if err != nil {
@@ -553,6 +559,7 @@ func ExampleClient_Ensure_waitTimeout() {
 	fmt.Println(res.Action, res.Domain.Status)
 	// Output:
 	// timed out: true
+	// domain: true Pending
 	// unchanged InService
 }
 

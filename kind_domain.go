@@ -60,6 +60,13 @@ func (r *domainResource) label() string {
 
 func (r *domainResource) path() string { return "" }
 
+func (r *domainResource) ident() (string, string) {
+	if r.spec == nil {
+		return r.id, ""
+	}
+	return r.id, r.spec.Name()
+}
+
 func (r *domainResource) desired() map[string]any { return r.doc }
 
 func (r *domainResource) tags() map[string]string { return r.spec.tags }

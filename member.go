@@ -62,6 +62,8 @@ func (r *memberResource) label() string { return resourceLabel(r.k.noun, r.name,
 
 func (r *memberResource) path() string { return r.k.plural + "[" + r.name + "]" }
 
+func (r *memberResource) ident() (string, string) { return r.domainID, r.name }
+
 func (r *memberResource) desired() map[string]any { return r.doc }
 
 func (r *memberResource) tags() map[string]string { return r.tagMap }

@@ -185,8 +185,8 @@ func (w *DomainInServiceWaiter) Wait(ctx context.Context, params *sagemaker.Desc
 //     when the domain does not exist;
 //   - any other DescribeDomain error, wrapped (the SDK client has already
 //     retried throttling and transient failures);
-//   - ErrWaitTimeout (wrapped, naming the time waited and the last status)
-//     when maxWaitDur runs out;
+//   - a *WaitTimeoutError (matching ErrWaitTimeout, naming the domain, the
+//     time waited and the last status) when maxWaitDur runs out;
 //   - ctx.Err() (wrapped) as soon as ctx is done;
 //   - an error before any call when maxWaitDur <= 0, MinDelay <= 0,
 //     MinDelay > MaxDelay, or params has no DomainId.
@@ -232,9 +232,9 @@ func (w *DomainDeletedWaiter) Wait(ctx context.Context, params *sagemaker.Descri
 //   - *StatusError (with the FailureReason) at once when the domain is
 //     Delete_Failed;
 //   - any DescribeDomain error other than ResourceNotFound, wrapped;
-//   - ErrWaitTimeout (wrapped, naming the time waited and the last status)
-//     when maxWaitDur runs out, which is how a domain that nobody is
-//     deleting ends (its last status says so);
+//   - a *WaitTimeoutError (matching ErrWaitTimeout, naming the domain, the
+//     time waited and the last status) when maxWaitDur runs out, which is
+//     how a domain that nobody is deleting ends (its last status says so);
 //   - ctx.Err() (wrapped) as soon as ctx is done;
 //   - an error before any call when maxWaitDur <= 0, MinDelay <= 0,
 //     MinDelay > MaxDelay, or params has no DomainId.
@@ -287,7 +287,7 @@ func DomainInServiceRetryable(_ context.Context, in *sagemaker.DescribeDomainInp
 // other status polls again. InService, Failed and the rest are not errors
 // because DescribeDomain may show the status from before a DeleteDomain
 // call for a moment; a domain that never starts deleting ends in
-// ErrWaitTimeout, whose message names its last status.
+// a *WaitTimeoutError, whose Status is its last status.
 func DomainDeletedRetryable(_ context.Context, in *sagemaker.DescribeDomainInput, out *sagemaker.DescribeDomainOutput, err error) (bool, error) {
 	id := domainID(in)
 	if notFound(err) {
@@ -424,11 +424,8 @@ func poll[In, Out any](ctx context.Context, t pollTarget[In, Out], maxWaitDur ti
 
 		remaining := maxWaitDur - elapsed
 		if remaining <= 0 {
-			if status == "" {
-				status = "unknown"
-			}
-			return zero, fmt.Errorf("wait for %s to be %s: gave up after %v and %d polls, last status %s: %w",
-				t.label, target, elapsed, attempt, status, ErrWaitTimeout)
+			return zero, &WaitTimeoutError{DomainID: t.progress.DomainID, Kind: t.progress.Kind, Name: t.progress.Name,
+				Target: target, Status: status, Waited: elapsed, Polls: attempt}
 		}
 		delay := backoff.Delay(attempt, o.MinDelay, o.MaxDelay, remaining, jitter())
 		if err := clock.Sleep(ctx, delay); err != nil {

@@ -1,0 +1,116 @@
+package smdomain_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	smithy "github.com/aws/smithy-go"
+
+	"github.com/finegrained/smdomain"
+	"github.com/finegrained/smdomain/smdomaintest"
+)
+
+// stuckPages is a SageMaker client whose ListDomains answers every page
+// with the same NextToken, as a service stuck in a loop would.
+type stuckPages struct{ smdomain.API }
+
+func (s stuckPages) ListDomains(ctx context.Context, in *sagemaker.ListDomainsInput, opts ...func(*sagemaker.Options)) (*sagemaker.ListDomainsOutput, error) {
+	out, err := s.API.ListDomains(ctx, &sagemaker.ListDomainsInput{MaxResults: in.MaxResults}, opts...)
+	if err == nil {
+		out.NextToken = aws.String("same-again")
+	}
+	return out, err
+}
+
+// A listing whose NextToken comes back a second time would never end:
+// the read stops at the repeat.
+func ExampleErrRepeatedNextToken() {
+	srv := smdomaintest.NewServer()
+	defer srv.Close()
+	client := smdomain.New(stuckPages{sagemaker.NewFromConfig(srv.AWSConfig())})
+
+	_, err := client.Get(context.Background(), "ml-platform")
+	fmt.Println(errors.Is(err, smdomain.ErrRepeatedNextToken))
+	// Output:
+	// true
+}
+
+// A wait that runs out says what it waited for, and for which domain.
+func ExampleWaitTimeoutError() {
+	clock := smdomaintest.NewFakeClock(exampleStart)
+	srv := smdomaintest.NewServer(smdomaintest.WithClock(clock), smdomaintest.WithCreateDelay(20*time.Minute))
+	defer srv.Close()
+	client := smdomain.NewFromConfig(srv.AWSConfig(), smdomain.WithClock(clock), smdomain.WithMaxWait(10*time.Minute))
+	spec, err := smdomain.NewSpec("ml-platform", smdomain.WithExecutionRole(role))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	_, err = client.Ensure(context.Background(), spec)
+	var timeout *smdomain.WaitTimeoutError
+	if errors.As(err, &timeout) {
+		fmt.Println(timeout.Kind, timeout.Target, timeout.Status, timeout.Waited)
+		fmt.Println("the new domain:", timeout.DomainID == srv.DomainIDs()[0])
+	}
+	// Output:
+	// domain InService Pending 10m0s
+	// the new domain: true
+}
+
+// Every CreateDomain answered with a throttle: Ensure sends it as often as
+// WithWriteAttempts allows, looking the name up between attempts, and
+// then says how often it tried.
+func ExampleWithWriteAttempts() {
+	clock := smdomaintest.NewFakeClock(exampleStart)
+	srv := smdomaintest.NewServer(smdomaintest.WithClock(clock))
+	defer srv.Close()
+	srv.Throttle("CreateDomain", 100)
+	client := smdomain.NewFromConfig(srv.AWSConfig(), smdomain.WithClock(clock), smdomain.WithWriteAttempts(2))
+	spec, err := smdomain.NewSpec("ml-platform", smdomain.WithExecutionRole(role))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	_, err = client.Ensure(context.Background(), spec)
+	var attempts *smdomain.WriteAttemptsError
+	if errors.As(err, &attempts) {
+		fmt.Println(attempts.Operation, attempts.Attempts, "of", smdomain.DefaultWriteAttempts, "by default")
+	}
+	fmt.Println("domains:", len(srv.DomainIDs()))
+	// Output:
+	// CreateDomain 2 of 4 by default
+	// domains: 0
+}
+
+// WriteAttemptsError wraps the last attempt's error, so the SDK's typed
+// errors stay reachable.
+func ExampleWriteAttemptsError() {
+	clock := smdomaintest.NewFakeClock(exampleStart)
+	srv := smdomaintest.NewServer(smdomaintest.WithClock(clock))
+	defer srv.Close()
+	srv.Fail("CreateDomain", 100)
+	client := smdomain.NewFromConfig(srv.AWSConfig(), smdomain.WithClock(clock), smdomain.WithWriteAttempts(1))
+	spec, err := smdomain.NewSpec("ml-platform", smdomain.WithExecutionRole(role))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	_, err = client.Ensure(context.Background(), spec)
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		fmt.Println(api.ErrorCode())
+	}
+	before, _, _ := strings.Cut(err.Error(), ";") // the rest has the request's random ID
+	fmt.Println(before)
+	// Output:
+	// InternalFailure
+	// CreateDomain of domain "ml-platform": 1 attempt, none with a known outcome
+}
