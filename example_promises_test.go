@@ -34,7 +34,7 @@ func ExampleErrRepeatedNextToken() {
 	defer srv.Close()
 	client := smdomain.New(stuckPages{sagemaker.NewFromConfig(srv.AWSConfig())})
 
-	_, err := client.Get(context.Background(), "ml-platform")
+	_, err := client.Get(context.Background(), smdomain.ByName("ml-platform"))
 	fmt.Println(errors.Is(err, smdomain.ErrRepeatedNextToken))
 	// Output:
 	// true

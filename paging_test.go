@@ -107,7 +107,7 @@ func TestPagingEndsOnRepeatedToken(t *testing.T) {
 		op   string
 		read func(c *smdomain.Client) error
 	}{
-		{"ListDomains", func(c *smdomain.Client) error { _, err := c.Get(ctx, "paged"); return err }},
+		{"ListDomains", func(c *smdomain.Client) error { _, err := c.Get(ctx, smdomain.ByName("paged")); return err }},
 		{"ListTags", func(c *smdomain.Client) error {
 			_, err := c.Plan(ctx, mustSpec(t, "paged", seedOptions()...))
 			return err
