@@ -43,6 +43,7 @@ type Emulator struct {
 	faults      map[fault]map[string]int
 	calls       callLog
 	retention   map[string]types.RetentionType
+	idc         *identityCenter // IAM Identity Center, made on first use (identitycenter.go)
 }
 
 var _ http.Handler = (*Emulator)(nil)
@@ -261,8 +262,8 @@ func authenticate(r *http.Request, query bool) (scope, *apiError) {
 		return sc, errorf(400, "IncompleteSignatureException", "Authorization header requires a SigV4 Credential, SignedHeaders and Signature")
 	case query && sc.service != "sts":
 		return sc, errorf(http.StatusForbidden, "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'sts'.")
-	case !query && sc.service != "sagemaker":
-		return sc, errorf(http.StatusForbidden, "InvalidSignatureException", "Credential should be scoped to correct service: 'sagemaker'.")
+	case !query && sc.service != wantService(r):
+		return sc, errorf(http.StatusForbidden, "InvalidSignatureException", "Credential should be scoped to correct service: '%s'.", wantService(r))
 	}
 	return sc, nil
 }
