@@ -175,31 +175,40 @@ func (e *Emulator) application(req *request, arn string) *apiError {
 	return errorf(400, "ResourceNotFoundException", "Application %s not found", arn)
 }
 
-// assignmentTarget checks an assignment request: the application exists,
-// and so does the principal, of its type. It returns the application's
+// assignmentInput is what CreateApplicationAssignment and
+// DeleteApplicationAssignment both take.
+type assignmentInput struct {
+	ApplicationArn, PrincipalId *string
+	PrincipalType               ssotypes.PrincipalType
+}
+
+// assignmentRequest reads and checks a request of op, one of the two
+// operations assignmentInput serves: the application exists, and so does
+// the principal, of its type. It returns the input, the application's
 // assignments (made on first use) and the principal's key.
-func (e *Emulator) assignmentTarget(req *request, appARN, id string, typ ssotypes.PrincipalType) (*assignments, string, *apiError) {
+func (e *Emulator) assignmentRequest(req *request, op string) (*assignmentInput, *assignments, string, *apiError) {
+	var in assignmentInput
+	if err := checkInput(op, req.doc, &in); err != nil {
+		return nil, nil, "", err
+	}
+	appARN, id := aws.ToString(in.ApplicationArn), aws.ToString(in.PrincipalId)
 	if err := e.application(req, appARN); err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	ic := e.identityCenter()
-	if ic.principals[id] != typ {
-		return nil, "", errorf(400, "ResourceNotFoundException", "%s %s not found", typ, id)
+	if ic.principals[id] != in.PrincipalType {
+		return nil, nil, "", errorf(400, "ResourceNotFoundException", "%s %s not found", in.PrincipalType, id)
 	}
 	as := ic.apps[appARN]
 	if as == nil {
 		as = &assignments{byKey: map[string]*resource[ssotypes.ApplicationAssignment]{}}
 		ic.apps[appARN] = as
 	}
-	return as, string(typ) + "/" + id, nil
+	return &in, as, string(in.PrincipalType) + "/" + id, nil
 }
 
 func (e *Emulator) createApplicationAssignment(req *request) (any, *apiError) {
-	var in ssoadmin.CreateApplicationAssignmentInput
-	if err := checkInput("CreateApplicationAssignment", req.doc, &in); err != nil {
-		return nil, err
-	}
-	as, key, err := e.assignmentTarget(req, aws.ToString(in.ApplicationArn), aws.ToString(in.PrincipalId), in.PrincipalType)
+	in, as, key, err := e.assignmentRequest(req, "CreateApplicationAssignment")
 	if err != nil {
 		return nil, err
 	}
@@ -215,11 +224,7 @@ func (e *Emulator) createApplicationAssignment(req *request) (any, *apiError) {
 }
 
 func (e *Emulator) deleteApplicationAssignment(req *request) (any, *apiError) {
-	var in ssoadmin.DeleteApplicationAssignmentInput
-	if err := checkInput("DeleteApplicationAssignment", req.doc, &in); err != nil {
-		return nil, err
-	}
-	as, key, err := e.assignmentTarget(req, aws.ToString(in.ApplicationArn), aws.ToString(in.PrincipalId), in.PrincipalType)
+	in, as, key, err := e.assignmentRequest(req, "DeleteApplicationAssignment")
 	if err != nil {
 		return nil, err
 	}
