@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	ssotypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
@@ -326,5 +328,39 @@ func TestSSOGroupsSpecRules(t *testing.T) {
 	got[0] = "changed"
 	if diff := cmp.Diff([]string{"b", "a"}, spec.SSOGroups()); diff != "" {
 		t.Errorf("SSOGroups (-want +got):\n%s", diff)
+	}
+}
+
+// noApplication is a SageMaker API whose SSO domains have no Identity
+// Center application, as domains created before October 2023.
+type noApplication struct{ smdomain.API }
+
+func (n noApplication) DescribeDomain(ctx context.Context, in *sagemaker.DescribeDomainInput, optFns ...func(*sagemaker.Options)) (*sagemaker.DescribeDomainOutput, error) {
+	out, err := n.API.DescribeDomain(ctx, in, optFns...)
+	if out != nil {
+		out.SingleSignOnApplicationArn = nil
+	}
+	return out, err
+}
+
+func TestSSODomainWithoutApplicationIsAnError(t *testing.T) {
+	e := newIDCEnv(t)
+	spec := ssoTeam(t, []string{"alice"}, nil)
+	cfg := e.srv.AWSConfig()
+	old := smdomain.New(noApplication{e.sm}, smdomain.WithClock(e.clk),
+		smdomain.WithIdentityCenter(ssoadmin.NewFromConfig(cfg), identitystore.NewFromConfig(cfg), e.srv.IdentityStoreID()))
+	// Created by this Ensure: the profiles are made, then the assignment
+	// cannot be.
+	res, err := old.Ensure(context.Background(), spec)
+	if err == nil || !strings.Contains(err.Error(), "no SingleSignOnApplicationArn") || res == nil || len(res.Members) != 1 {
+		t.Fatalf("Ensure: %v, %+v", err, res)
+	}
+	// Existing: the plan says so before any write.
+	e.srv.ResetCalls()
+	if _, err := old.Plan(context.Background(), spec); err == nil || !strings.Contains(err.Error(), res.Domain.ID) {
+		t.Errorf("Plan: %v, want an error naming %s", err, res.Domain.ID)
+	}
+	if n := e.countAll(append([]string{"GetUserId"}, assignmentOps...)); n != 0 {
+		t.Errorf("Plan made %d Identity Center calls", n)
 	}
 }
