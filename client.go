@@ -91,6 +91,7 @@ type clientOptions struct {
 	concurrency       int
 	writeAttempts     int
 	waitOptions       []func(*DomainInServiceWaiterOptions)
+	idc               identityCenter // WithIdentityCenter (identitycenter.go)
 }
 
 // DefaultMaxWait is how long Ensure and Delete wait for a domain to settle
@@ -189,8 +190,10 @@ func New(api API, opts ...ClientOption) *Client {
 }
 
 // NewFromConfig returns a Client with a *sagemaker.Client and an *sts.Client
-// built from cfg (for example from config.LoadDefaultConfig).
+// built from cfg (for example from config.LoadDefaultConfig), and with
+// WithIdentityCenter the Identity Center clients it was given as nil.
 func NewFromConfig(cfg aws.Config, opts ...ClientOption) *Client {
 	all := append([]ClientOption{WithSTS(sts.NewFromConfig(cfg))}, opts...)
+	all = append(all, identityCenterFromConfig(cfg))
 	return New(sagemaker.NewFromConfig(cfg), all...)
 }

@@ -66,6 +66,15 @@
 // member of an existing domain, for a service that onboards users one by
 // one.
 //
+// In an SSO domain a user profile is of no use until its Identity Center
+// user is assigned to the domain's Identity Center application. With
+// WithIdentityCenter, Plan lists the missing assignments
+// ("Assignments.USER.<user name>", and "Assignments.GROUP.<name>" for
+// WithSSOGroups), Ensure makes them once the profiles are InService, and
+// WithPrune removes those of the users it offboards; a user name the
+// identity store does not have is a *PrincipalNotFoundError before any
+// write.
+//
 // Domains, user profiles and spaces go through one reconcile engine: which
 // fields can change in place is read from the service model's Update
 // inputs, and what is special about a kind (the domain's VPC rule, a

@@ -71,6 +71,10 @@ import (
 // a second member. A member that already matches costs its Describe call
 // (and its ListTags when its tags are managed) and nothing more.
 //
+// Identity Center. With WithIdentityCenter, Ensure then assigns the users
+// of an SSO spec's user profiles, and its WithSSOGroups, to the domain's
+// Identity Center application, as that option describes.
+//
 // The Result's Members say what happened to each member, in the plan's
 // order. When a member fails, Ensure goes on with the members already
 // started, starts no others, and returns the Result of what it did
@@ -126,6 +130,9 @@ func (c *Client) Ensure(ctx context.Context, spec *Spec) (*Result, error) {
 		if m.Action != ActionUnchanged && res.Action == ActionUnchanged {
 			res.Action = ActionUpdated
 		}
+	}
+	if err == nil {
+		err = c.ensureAssignments(ctx, sp.assignments, res) // WithIdentityCenter
 	}
 	return res, err
 }

@@ -87,6 +87,7 @@ type specBuilder struct {
 	userProfiles []*UserProfileSpec
 	spaces       []*SpaceSpec
 	prune        bool
+	ssoGroups    []string // WithSSOGroups (identitycenter.go)
 }
 
 func (b *specBuilder) domainSettings() *types.DomainSettings {

@@ -34,7 +34,10 @@ type Change struct {
 	// ("UserProfiles.alice.UserSettings.ExecutionRole",
 	// "Spaces.fraud.Tags.team"). An offboarding deletes, each one change
 	// with From its status and To nil: "Apps.<owner>/<type>/<name>",
-	// "Spaces.<name>" and "UserProfiles.<name>".
+	// "Spaces.<name>" and "UserProfiles.<name>". An Identity Center
+	// assignment (WithIdentityCenter) is "Assignments.USER.<user name>" or
+	// "Assignments.GROUP.<group name>", with the principal's ID in To when
+	// it is added and in From when it is removed.
 	Path string
 	// From is the live value (nil when the field is absent) and To the
 	// spec's (nil when the change removes a tag). Values are in their JSON
@@ -72,9 +75,10 @@ type Plan struct {
 	// client does not say.
 	Account, Region string
 	// Changes lists every difference: the domain's settings sorted by
-	// Path, then its tags sorted by key; then each member's, in Members'
-	// order. For a create it lists every top-level field the spec sets,
-	// structures whole.
+	// Path, then its tags sorted by key; then the Identity Center
+	// assignments sorted by Path (Ensure makes them last); then each
+	// member's, in Members' order. For a create it lists every top-level
+	// field the spec sets, structures whole.
 	Changes []Change
 	// Members are the plans of the user profiles and spaces the spec
 	// declares, and with WithPrune of those it offboards: the user profiles
@@ -189,7 +193,8 @@ func render(v any) string {
 // members or prunes, ListUserProfiles, ListSpaces, each declared member's
 // Describe call (and ListTags when its tags are managed), and ListApps for
 // an offboarding; once per Client, GetCallerIdentity when an STS client is
-// set. A role that Ensure would refuse (see WithSTS and
+// set; for an SSO spec with WithIdentityCenter, the reads that option
+// lists. A role that Ensure would refuse (see WithSTS and
 // WithCrossAccountRoles) is the same *RoleAccountError here, so a pipeline
 // that plans, then applies, learns it at the plan.
 func (c *Client) Plan(ctx context.Context, spec *Spec) (*Plan, error) {
@@ -238,6 +243,8 @@ type specPlan struct {
 	// members are the member steps in Ensure's order; while the domain
 	// does not exist they are all creates, planned again once it does.
 	members []*step
+	// assignments are the Identity Center assignments (identitycenter.go).
+	assignments *assignmentPlan
 }
 
 // planSpec reads the domain and the members spec declares and plans them.
@@ -264,6 +271,11 @@ func (c *Client) planSpec(ctx context.Context, spec *Spec) (*specPlan, error) {
 	if err != nil {
 		return nil, err
 	}
+	assignments, err := c.planAssignments(ctx, spec, live, steps)
+	if err != nil {
+		return nil, err
+	}
+	p.Changes = append(p.Changes, assignments.changes()...)
 	for _, s := range steps {
 		mp := s.memberPlan()
 		p.Members = append(p.Members, mp)
@@ -275,7 +287,7 @@ func (c *Client) planSpec(ctx context.Context, spec *Spec) (*specPlan, error) {
 	case p.Action == PlanNoOp && len(p.Changes) > 0:
 		p.Action = PlanUpdate
 	}
-	return &specPlan{plan: p, domain: dr, domainPlan: dp, members: steps}, nil
+	return &specPlan{plan: p, domain: dr, domainPlan: dp, members: steps, assignments: assignments}, nil
 }
 
 func encodeMap(v any) map[string]any {

@@ -26,6 +26,7 @@ type Spec struct {
 	userProfiles []*UserProfileSpec // in the order declared
 	spaces       []*SpaceSpec
 	prune        bool
+	ssoGroups    []string // WithSSOGroups (identitycenter.go)
 }
 
 // NewSpec returns the spec of the domain called name, with the options
@@ -103,13 +104,14 @@ func SpecFromCreateDomainInput(in *sagemaker.CreateDomainInput, opts ...Option) 
 func newSpec(in *sagemaker.CreateDomainInput, domainID string, problems []FieldError, b *specBuilder) (*Spec, error) {
 	problems = append(problems, validateInput(in)...)
 	problems = append(problems, membersProblems(in.AuthMode, b.userProfiles, b.spaces, b.prune)...)
+	problems = append(problems, ssoGroupProblems(in.AuthMode, b.ssoGroups)...)
 	if len(problems) > 0 {
 		return nil, &ValidationError{Problems: problems}
 	}
 	tags := tagMap(in.Tags)
 	in.Tags = nil
 	return &Spec{input: in, tags: tags, domainID: domainID,
-		userProfiles: b.userProfiles, spaces: b.spaces, prune: b.prune}, nil
+		userProfiles: b.userProfiles, spaces: b.spaces, prune: b.prune, ssoGroups: b.ssoGroups}, nil
 }
 
 // Name returns the domain name.

@@ -281,6 +281,42 @@
 // stays bounded. A test that counts calls should ResetCalls first and
 // stay under the capacity.
 //
+// # IAM Identity Center
+//
+// The same server answers the SSO Admin and Identity Store operations
+// that assign users and groups to an SSO domain's Identity Center
+// application, so ssoadmin.NewFromConfig and identitystore.NewFromConfig
+// reach it with Server.AWSConfig, as sagemaker.NewFromConfig does. They
+// are awsJson1_1 like SageMaker's, with X-Amz-Target
+// SWBExternalService.<Operation> signed for the service sso, or
+// AWSIdentityStore.<Operation> signed for identitystore; a request signed
+// for another service than its target's answers 403. Operations served:
+// CreateApplicationAssignment, DeleteApplicationAssignment,
+// ListApplicationAssignments; GetUserId, GetGroupId. Requests are checked
+// against the constraints the two API references state (ApplicationArn
+// and PrincipalId patterns, PrincipalType USER or GROUP, MaxResults
+// 1..100, IdentityStoreId by ID or ARN) with ValidationException, and
+// unknown members answer SerializationException.
+//
+// The emulator has one identity store (IdentityStoreID), empty until a
+// test adds users and groups (AddIdentityCenterUser,
+// AddIdentityCenterGroup), whose IDs have the service's form. GetUserId
+// finds a user by the unique attribute userName and GetGroupId a group by
+// displayName, names compared exactly; any other store, an ExternalId or
+// a user's emails.value find no one (ResourceNotFoundException).
+//
+// Every SSO domain's SingleSignOnApplicationArn is an application with
+// its own assignments. CreateApplicationAssignment and
+// DeleteApplicationAssignment need the application to belong to a domain
+// that exists, in any region, and the principal to exist with the type
+// given, else ResourceNotFoundException; creating an assignment that is
+// already there answers ConflictException, deleting one that is not
+// ResourceNotFoundException. ListApplicationAssignments pages (MaxResults
+// 1..100, default 10, opaque NextToken) in the order the assignments were
+// made; ApplicationAssignments reads them back. Fault injection and the
+// call log work for these operations as for SageMaker's, by operation
+// name ("CreateApplicationAssignment", "GetUserId").
+//
 // # Differences from the real service
 //
 // Known differences, beyond the operations not served:
@@ -352,4 +388,15 @@
 //     own.
 //   - ListDomains returns domains in creation order; the service's order
 //     is not documented.
+//   - Identity Center: one instance and identity store for the account;
+//     users and groups come only from AddIdentityCenterUser and
+//     AddIdentityCenterGroup (the Identity Store's own create, list and
+//     describe operations are not served), and their names compare
+//     exactly, where the service may ignore case. An assignment's
+//     ConflictException when it already exists is an assumption (the API
+//     reference describes ConflictException as a clash with another
+//     write). Assignments outlive their domain, whose application the
+//     service deletes with it. A unique attribute's value must be a JSON
+//     string (SerializationException otherwise). Assignment order in lists
+//     is the emulator's.
 package smdomaintest

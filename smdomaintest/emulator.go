@@ -47,6 +47,7 @@ type Emulator struct {
 
 	presigned      map[string]PresignedURL // by token
 	presignedOrder ring[string]            // their tokens, to forget the oldest
+	idc            *identityCenter         // IAM Identity Center, made on first use (identitycenter.go)
 }
 
 var _ http.Handler = (*Emulator)(nil)
@@ -291,8 +292,8 @@ func authenticate(r *http.Request, query bool) (scope, *apiError) {
 		return sc, errorf(400, "IncompleteSignatureException", "Authorization header requires a SigV4 Credential, SignedHeaders and Signature")
 	case query && sc.service != "sts":
 		return sc, errorf(http.StatusForbidden, "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'sts'.")
-	case !query && sc.service != "sagemaker":
-		return sc, errorf(http.StatusForbidden, "InvalidSignatureException", "Credential should be scoped to correct service: 'sagemaker'.")
+	case !query && sc.service != wantService(r):
+		return sc, errorf(http.StatusForbidden, "InvalidSignatureException", "Credential should be scoped to correct service: '%s'.", wantService(r))
 	}
 	return sc, nil
 }

@@ -3,7 +3,6 @@ package smdomaintest
 import (
 	"bytes"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/finegrained/smdomain/internal/wire"
@@ -77,11 +76,7 @@ func lookupHandler(op string) handler {
 // serveSageMaker answers an authenticated awsJson1_1 request, whose
 // credential scope is sc.
 func (e *Emulator) serveSageMaker(r *http.Request, sc scope, body []byte, now time.Time) served {
-	target := r.Header.Get("X-Amz-Target")
-	op, isSageMaker := strings.CutPrefix(target, "SageMaker.")
-	if !isSageMaker {
-		op = target
-	}
+	op, h := jsonOperation(r.Header.Get("X-Amz-Target")) // SageMaker or Identity Center
 	s := served{op: op}
 	doc := map[string]any{}
 	docErr := (*apiError)(nil)
@@ -98,9 +93,8 @@ func (e *Emulator) serveSageMaker(r *http.Request, sc scope, body []byte, now ti
 			s.fields = sortedKeys(m)
 		}
 	}
-	h := lookupHandler(op)
-	if !isSageMaker || h == nil {
-		s.resp = jsonError(errorf(400, "com.amazon.coral.service#UnknownOperationException", "Unknown operation %s", target))
+	if h == nil {
+		s.resp = jsonError(errorf(400, "com.amazon.coral.service#UnknownOperationException", "Unknown operation %s", r.Header.Get("X-Amz-Target")))
 		return s
 	}
 

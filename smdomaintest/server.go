@@ -85,7 +85,8 @@ func (s *Server) Close() {
 // backoff delay and no client-side retry quota (ratelimit.None), so that
 // fault-injection tests run fast. MaxAttempts is the SDK's default, 3.
 //
-// Both sagemaker.NewFromConfig and sts.NewFromConfig accept it.
+// sagemaker.NewFromConfig, sts.NewFromConfig, ssoadmin.NewFromConfig and
+// identitystore.NewFromConfig all accept it: they share its BaseEndpoint.
 func (s *Server) AWSConfig() aws.Config {
 	return aws.Config{
 		Region:       Region,

@@ -3,7 +3,8 @@
 // documents (as produced by internal/wire) against them.
 //
 // The emulator validates requests with it and the spec validates itself
-// with it: one table, one generator.
+// with it: one table, one generator. identitycenter.go adds, by hand, the
+// few IAM Identity Center shapes the emulator also serves.
 package model
 
 //go:generate go run ./gen -model ../../../shared/reference/sagemaker-service-model.json -o shapes_gen.go CreateDomain DescribeDomain UpdateDomain DeleteDomain ListDomains AddTags DeleteTags ListTags CreateUserProfile DescribeUserProfile ListUserProfiles DeleteUserProfile CreateSpace DescribeSpace ListSpaces DeleteSpace UpdateUserProfile UpdateSpace CreatePresignedDomainUrl CreateApp DescribeApp ListApps DeleteApp
