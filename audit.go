@@ -81,27 +81,15 @@ var auditRules = []auditRule{
 	{
 		id: "network-egress", severity: SeverityHigh, path: "AppNetworkAccessType",
 		refs: []string{"prowler:sagemaker_domain_vpc_only_enabled", "aws-config:SAGEMAKER_DOMAIN_IN_VPC"},
-		check: func(v any, _ map[string]any) string {
-			if v == "VpcOnly" {
-				return ""
-			}
-			return valueOrDefault(v, "PublicInternetOnly") +
-				", so the apps' traffic other than to the home EFS volume goes to the internet through a VPC that SageMaker manages," +
-				" outside your VPC's security groups, routes and endpoint policies;" +
-				" keep it in your VPC with WithAppNetworkAccessType(types.AppNetworkAccessTypeVpcOnly)."
-		},
+		check: flagUnless("VpcOnly", "PublicInternetOnly", ", so the apps' traffic other than to the home EFS volume goes to the internet through a VPC that SageMaker manages,"+
+			" outside your VPC's security groups, routes and endpoint policies;"+
+			" keep it in your VPC with WithAppNetworkAccessType(types.AppNetworkAccessTypeVpcOnly)."),
 	},
 	{
 		id: "source-identity", severity: SeverityMedium, path: "DomainSettings.ExecutionRoleIdentityConfig",
-		check: func(v any, _ map[string]any) string {
-			if v == "USER_PROFILE_NAME" {
-				return ""
-			}
-			return valueOrDefault(v, "DISABLED") +
-				", so the calls apps make do not carry the user profile's name as sts:SourceIdentity," +
-				" and neither data access policies nor CloudTrail can tell apart users who share an execution role;" +
-				" set WithSourceIdentity()."
-		},
+		check: flagUnless("USER_PROFILE_NAME", "DISABLED", ", so the calls apps make do not carry the user profile's name as sts:SourceIdentity,"+
+			" and neither data access policies nor CloudTrail can tell apart users who share an execution role;"+
+			" set WithSourceIdentity()."),
 	},
 	{
 		id: "kms-key", severity: SeverityMedium, path: "KmsKeyId",
@@ -152,37 +140,34 @@ var auditRules = []auditRule{
 	},
 	{
 		id: "sso-auth", severity: SeverityLow, path: "AuthMode", refs: []string{"prowler:sagemaker_domain_sso_configured"},
-		check: func(v any, _ map[string]any) string {
-			if v == "SSO" {
-				return ""
-			}
-			return valueOrDefault(v, "IAM") + ", so users reach Studio through presigned URLs that whoever holds IAM credentials can make," +
-				" rather than signing in as themselves through IAM Identity Center; the auth mode is fixed at create:" +
-				" WithAuthMode(types.AuthModeSso) for a new domain."
-		},
+		check: flagUnless("SSO", "IAM", ", so users reach Studio through presigned URLs that whoever holds IAM credentials can make,"+
+			" rather than signing in as themselves through IAM Identity Center; the auth mode is fixed at create:"+
+			" WithAuthMode(types.AuthModeSso) for a new domain."),
 	},
 	{
 		id: "session-name", severity: SeverityLow, path: "DefaultUserSettings.StudioWebPortalSettings.ExecutionRoleSessionNameMode",
-		check: func(v any, _ map[string]any) string {
-			if v == "USER_IDENTITY" {
-				return ""
-			}
-			return valueOrDefault(v, "STATIC") + ", so the execution role's session name does not carry the user's identity" +
-				" and CloudTrail shows one session name for every user; set it to types.ExecutionRoleSessionNameModeUserIdentity" +
-				" with WithDefaultUserSettings."
-		},
+		check: flagUnless("USER_IDENTITY", "STATIC", ", so the execution role's session name does not carry the user's identity"+
+			" and CloudTrail shows one session name for every user; set it to types.ExecutionRoleSessionNameModeUserIdentity"+
+			" with WithDefaultUserSettings."),
 	},
 	{
 		id: "idle-shutdown", severity: SeverityLow, path: "DefaultUserSettings.JupyterLabAppSettings.AppLifecycleManagement.IdleSettings.LifecycleManagement",
-		check: func(v any, _ map[string]any) string {
-			if v == "ENABLED" {
-				return ""
-			}
-			return valueOrDefault(v, "DISABLED") + ", so JupyterLab apps that nobody uses keep running, with the execution role's" +
-				" credentials live, until someone stops them; enable idle shutdown (IdleSettings with LifecycleManagement ENABLED)" +
-				" with WithDefaultUserSettings."
-		},
+		check: flagUnless("ENABLED", "DISABLED", ", so JupyterLab apps that nobody uses keep running, with the execution role's"+
+			" credentials live, until someone stops them; enable idle shutdown (IdleSettings with LifecycleManagement ENABLED)"+
+			" with WithDefaultUserSettings."),
 	},
+}
+
+// flagUnless is the check of a setting that is safe only at one value:
+// it passes at safe, and otherwise says what the setting is (or that it is
+// unset and the service uses def), followed by text.
+func flagUnless(safe, def, text string) func(any, map[string]any) string {
+	return func(v any, _ map[string]any) string {
+		if v == safe {
+			return ""
+		}
+		return valueOrDefault(v, def) + text
+	}
 }
 
 // valueOrDefault describes a setting's value for a Detail: the value, or
