@@ -39,7 +39,7 @@ const defaultTimeout = 15 * time.Minute
 func (f *awsFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.region, "region", "", "AWS region (default: AWS_REGION or the profile's region)")
 	fs.StringVar(&f.profile, "profile", "", "shared config profile (default: AWS_PROFILE or \"default\")")
-	fs.StringVar(&f.endpointURL, "endpoint-url", "", "send SageMaker and STS requests to this URL, e.g. an smdomain emulator")
+	fs.StringVar(&f.endpointURL, "endpoint-url", "", "send SageMaker, STS and Identity Center requests to this URL, e.g. an smdomain emulator")
 	fs.BoolVar(&f.allowInsecure, "allow-insecure-endpoint", false, "allow plain http to a host that is not loopback, from any source of endpoints (credentials travel in clear)")
 	f.connectTimeout, f.readTimeout = seconds(defaultHTTPTimeout), seconds(defaultHTTPTimeout)
 	fs.Var(&f.connectTimeout, "cli-connect-timeout", "`seconds` to wait for each connection to an endpoint; 0: no limit")
@@ -311,7 +311,8 @@ func displayName(file string) string {
 // printError writes err for people after prefix (the command, and the spec
 // file when the error is about it): a *ValidationError one problem a line,
 // so that every problem can be fixed at once; and for the errors whose way
-// out is a flag, that flag. The library's messages name its Go options
+// out is a flag, that flag; for an SSO domain's *AuthModeError, where its
+// users sign in instead. The library's messages name its Go options
 // (WithCascade, WithCrossAccountRoles): an error that is one of those
 // itself, not wrapped, is worded from its fields instead.
 func printError(w io.Writer, prefix string, err error) {
@@ -322,6 +323,7 @@ func printError(w io.Writer, prefix string, err error) {
 		inUse     *smdomain.DomainInUseError
 		ambiguous *smdomain.AmbiguousNameError
 		role      *smdomain.RoleAccountError
+		authMode  *smdomain.AuthModeError
 	)
 	switch {
 	case errors.As(err, &verr) && len(verr.Problems) > 0:
@@ -350,6 +352,9 @@ func printError(w io.Writer, prefix string, err error) {
 		}
 		fmt.Fprintf(w, "%s: %s\n", prefix, msg)
 		fmt.Fprintf(w, "%s: to allow execution roles from other accounts, run it again with --allow-cross-account-roles\n", prefix)
+	case errors.As(err, &authMode):
+		fmt.Fprintf(w, "%s: domain %s uses auth mode %s: presigned Studio URLs are for IAM domains only; SSO users sign in through the AWS access portal, which opens the domain's Studio\n",
+			prefix, authMode.DomainID, authMode.AuthMode)
 	case errors.As(err, &inUse):
 		msg := err.Error()
 		if err == error(inUse) {

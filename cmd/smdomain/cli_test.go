@@ -366,6 +366,10 @@ func TestCLIUsageErrors(t *testing.T) {
 		{"emulator", "now"},
 		{"demo", "now"},
 		{"version", "now"},
+		{"studio-url", "--user", "alice"},
+		{"studio-url", "ml-platform"},
+		{"studio-url", "ml-platform", "other", "--user", "alice"},
+		{"studio-url", "ml-platform", "--user", "alice", "--session", "1d"},
 	} {
 		got := c.runEnv(c.env, seedJSON, args...)
 		if got.code != exitFail {
@@ -382,15 +386,15 @@ func TestCLIUsageErrors(t *testing.T) {
 
 func TestCLIHelp(t *testing.T) {
 	c := newCLI(t)
-	for _, cmd := range []string{"plan", "apply", "list", "get", "delete", "emulator", "demo"} {
+	for _, cmd := range []string{"plan", "apply", "list", "get", "delete", "studio-url", "emulator", "demo"} {
 		for _, flag := range []string{"--help", "-h"} {
 			got := c.runEnv(c.env, "", cmd, flag)
 			want(t, cmd+" "+flag, got, 0, []string{"Usage: smdomain " + cmd}, nil)
 		}
 	}
 	got := c.runEnv(c.env, "", "--help")
-	want(t, "--help", got, 0, []string{"plan", "apply", "list", "get", "delete", "emulator", "demo"}, nil)
-	for _, cmd := range []string{"plan", "apply", "list", "get", "delete", "audit"} {
+	want(t, "--help", got, 0, []string{"plan", "apply", "list", "get", "delete", "studio-url", "emulator", "demo"}, nil)
+	for _, cmd := range []string{"plan", "apply", "list", "get", "delete", "audit", "studio-url"} {
 		got := c.runEnv(c.env, "", cmd, "--help")
 		want(t, cmd+" --help", got, 0, []string{"-region", "-profile", "-endpoint-url", "-allow-insecure-endpoint",
 			"-cli-connect-timeout seconds", "-cli-read-timeout seconds", "(default 60)", "-timeout duration"}, nil)
@@ -398,7 +402,7 @@ func TestCLIHelp(t *testing.T) {
 	// One exit status table, at the end of every command's help and of the
 	// command list.
 	for _, args := range [][]string{{"--help"}, {"plan", "--help"}, {"apply", "-h"}, {"list", "--help"}, {"get", "--help"}, {"delete", "--help"},
-		{"audit", "--help"}, {"emulator", "--help"}, {"demo", "--help"}} {
+		{"audit", "--help"}, {"studio-url", "--help"}, {"emulator", "--help"}, {"demo", "--help"}} {
 		got := c.runEnv(c.env, "", args...)
 		_, table, ok := strings.Cut(got.stdout, "\nExit status, the same for every command:\n")
 		if !ok || !strings.HasPrefix(table, "  0    success") || !strings.Contains(table, "\n  1    any error, a usage error") ||
