@@ -14,7 +14,7 @@
 //	delete     delete a domain and wait until it is gone (home EFS retained)
 //	audit      list a spec's or a live domain's risky settings
 //	studio-url print a presigned URL that signs a user in to an IAM domain's Studio
-//	emulator   serve an in-process SageMaker and STS on a loopback address
+//	emulator   serve an in-process SageMaker, STS and Identity Center on a loopback address
 //	demo       run a domain's whole life against an in-process emulator (no AWS account)
 //	version    print smdomain's version and the Go version it was built with (also --version)
 //
@@ -67,7 +67,7 @@ func commands() []command {
 		{name: "delete", summary: "delete a domain and wait until it is gone (home EFS retained)", run: runDelete},
 		{name: "audit", summary: "list a spec's or a live domain's risky settings", run: runAudit},
 		{name: "studio-url", summary: "print a presigned URL that signs a user in to an IAM domain's Studio", run: runStudioURL},
-		{name: "emulator", summary: "serve an in-process SageMaker and STS on a loopback address", run: runEmulator},
+		{name: "emulator", summary: "serve an in-process SageMaker, STS and Identity Center on a loopback address", run: runEmulator},
 		{name: "demo", summary: "run a domain's whole life against an in-process emulator (no AWS account)", run: runDemo},
 		{name: "version", summary: "print smdomain's version and the Go version it was built with (also --version)", run: runVersion},
 	}
