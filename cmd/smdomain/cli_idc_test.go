@@ -18,8 +18,9 @@ import (
 const ssoBob = `,
     {"UserProfileName": "bob", "SingleSignOnUserIdentifier": "UserName", "SingleSignOnUserValue": "bob@example.com"}`
 
-// ssoTeamJSON is an SSO domain whose user profiles belong to the Identity
-// Center users alice@example.com and bob@example.com.
+// ssoTeamJSON is the README's sso-team.json: an SSO domain whose user
+// profiles belong to the Identity Center users alice@example.com and
+// bob@example.com.
 const ssoTeamJSON = `{
   "DomainName": "sso-ml",
   "AuthMode": "SSO",

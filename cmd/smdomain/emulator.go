@@ -115,7 +115,7 @@ func serveEmulator(ctx context.Context, ln net.Listener, cfg emulatorConfig, std
 	fmt.Fprintf(stdout, "  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws sagemaker list-domains --endpoint-url %s --region us-east-1\n", endpoint)
 	fmt.Fprintf(stdout, "  Identity Center: identity store %s, users %q, groups %q (--idc-user, --idc-group)\n",
 		e.IdentityStoreID(), []string(cfg.idcUsers), []string(cfg.idcGroups))
-	fmt.Fprintf(stdout, "  smdomain apply -f team.json --endpoint-url %s --identity-store-id %s\n", endpoint, e.IdentityStoreID())
+	fmt.Fprintf(stdout, "  smdomain apply -f sso-team.json --endpoint-url %s --identity-store-id %s\n", endpoint, e.IdentityStoreID())
 	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
 
 	served := make(chan error, 1)

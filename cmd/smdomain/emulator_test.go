@@ -121,7 +121,7 @@ func TestEmulatorSeedsIdentityCenter(t *testing.T) {
 	if m == nil {
 		t.Fatalf("stdout does not show the identity store and its users:\n%s", stdout.String())
 	}
-	if !strings.Contains(stdout.String(), "\n  smdomain apply -f team.json --endpoint-url "+endpoint+" --identity-store-id "+m[1]+"\n") {
+	if !strings.Contains(stdout.String(), "\n  smdomain apply -f sso-team.json --endpoint-url "+endpoint+" --identity-store-id "+m[1]+"\n") {
 		t.Errorf("stdout does not show how to apply with the identity store:\n%s", stdout.String())
 	}
 	for _, name := range []string{"alice@example.com", "bob@example.com"} {
