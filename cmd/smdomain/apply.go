@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/finegrained/smdomain"
 )
@@ -20,9 +21,10 @@ func applyUsage(w io.Writer) {
 	fmt.Fprintln(w, "refused, and nothing is changed. Running apply again with the same file changes")
 	fmt.Fprintln(w, "nothing. -f - reads standard input. With -o json, prints instead of the plan")
 	fmt.Fprintln(w, "and the lines what apply did, as one JSON document: Action, DomainId, DomainArn,")
-	fmt.Fprintln(w, "DomainName, Changes, Status, Url, and Members (Kind, Name, Action, Changes), also")
-	fmt.Fprintln(w, "when a member fails.")
+	fmt.Fprintln(w, "DomainName, Changes (Identity Center assignments among them), Status, Url, and")
+	fmt.Fprintln(w, "Members (Kind, Name, Action, Changes), also when a member fails.")
 	membersUsage(w)
+	identityCenterUsage(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
@@ -57,7 +59,7 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return p.fail(ctx, stderr, err)
 	}
-	client := smdomain.NewFromConfig(cfg, append(cl.options(), p.waitOption(stderr, prog+": ", 0))...)
+	client := smdomain.NewFromConfig(cfg, append(append(cl.options(), sf.clientOptions()...), p.waitOption(stderr, prog+": ", 0))...)
 	return applySpec(ctx, client, spec, output.format, p, stdout, stderr)
 }
 
@@ -91,7 +93,8 @@ func applySpec(ctx context.Context, client *smdomain.Client, spec *smdomain.Spec
 }
 
 // printResult says what Ensure did: the domain's line, then one line per
-// member, with what each offboarding deleted, in order.
+// member, with what each offboarding deleted, in order, then one line per
+// Identity Center assignment made or removed.
 func printResult(w io.Writer, res *smdomain.Result) {
 	if d := res.Domain; d != nil {
 		fmt.Fprintf(w, "domain %q %s: %s, %s\n", d.Name, res.Action, d.ID, d.Status)
@@ -105,6 +108,18 @@ func printResult(w io.Writer, res *smdomain.Result) {
 			for _, c := range m.Changes {
 				fmt.Fprintf(w, "  deleted %s\n", c.Path)
 			}
+		}
+	}
+	for _, c := range res.Changes {
+		principal, ok := strings.CutPrefix(c.Path, "Assignments.")
+		if !ok {
+			continue
+		}
+		typ, name, _ := strings.Cut(principal, ".")
+		if c.To != nil {
+			fmt.Fprintf(w, "assigned %s %q to the domain's Identity Center application\n", strings.ToLower(typ), name)
+		} else {
+			fmt.Fprintf(w, "unassigned %s %q from the domain's Identity Center application\n", strings.ToLower(typ), name)
 		}
 	}
 }

@@ -39,7 +39,7 @@ const defaultTimeout = 15 * time.Minute
 func (f *awsFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.region, "region", "", "AWS region (default: AWS_REGION or the profile's region)")
 	fs.StringVar(&f.profile, "profile", "", "shared config profile (default: AWS_PROFILE or \"default\")")
-	fs.StringVar(&f.endpointURL, "endpoint-url", "", "send SageMaker and STS requests to this URL, e.g. an smdomain emulator")
+	fs.StringVar(&f.endpointURL, "endpoint-url", "", "send SageMaker, STS and Identity Center requests to this URL, e.g. an smdomain emulator")
 	fs.BoolVar(&f.allowInsecure, "allow-insecure-endpoint", false, "allow plain http to a host that is not loopback, from any source of endpoints (credentials travel in clear)")
 	f.connectTimeout, f.readTimeout = seconds(defaultHTTPTimeout), seconds(defaultHTTPTimeout)
 	fs.Var(&f.connectTimeout, "cli-connect-timeout", "`seconds` to wait for each connection to an endpoint; 0: no limit")
@@ -129,6 +129,17 @@ func (o *optionalDuration) Set(v string) error {
 		return errors.New("want a duration such as 90m or 2h (0: no limit)")
 	}
 	o.d, o.set = d, true
+	return nil
+}
+
+// stringsFlag is a flag that may be given more than once, each value
+// added in order.
+type stringsFlag []string
+
+func (s *stringsFlag) String() string { return strings.Join(*s, ", ") }
+
+func (s *stringsFlag) Set(v string) error {
+	*s = append(*s, v)
 	return nil
 }
 
@@ -266,9 +277,11 @@ func (a domainArg) String() string { return a.ref().String() }
 // specFlags are the flags of the commands that converge a domain to a spec
 // file: plan and apply.
 type specFlags struct {
-	file     string
-	domainID string
-	prune    bool
+	file            string
+	domainID        string
+	prune           bool
+	identityStoreID string
+	ssoGroups       stringsFlag
 }
 
 func (f *specFlags) register(fs *flag.FlagSet) {
@@ -276,6 +289,19 @@ func (f *specFlags) register(fs *flag.FlagSet) {
 	registerDomainID(fs, &f.domainID)
 	fs.BoolVar(&f.prune, "prune", false, "offboard the user profiles and spaces the file does not declare: a user's apps, then the spaces they own, "+
 		"then the profile, and the user loses access to their home directory (default: leave them alone)")
+	fs.StringVar(&f.identityStoreID, "identity-store-id", "", "for an SSO domain, assign each declared user profile's user to the domain's "+
+		"IAM Identity Center application, finding users by name in this `identity store` (d-...); with --prune, unassign offboarded users "+
+		"(default: no Identity Center call)")
+	fs.Var(&f.ssoGroups, "sso-group", "with --identity-store-id, also assign the Identity Center group with this display `name`; repeatable")
+}
+
+// clientOptions are the Client options the flags ask for: Identity Center,
+// its clients built from the same AWS configuration.
+func (f *specFlags) clientOptions() []smdomain.ClientOption {
+	if f.identityStoreID == "" {
+		return nil
+	}
+	return []smdomain.ClientOption{smdomain.WithIdentityCenter(nil, nil, f.identityStoreID)}
 }
 
 // spec reads the spec file the flags name, given the command's positional
@@ -286,12 +312,19 @@ func (f *specFlags) spec(prog string, pos []string, stderr io.Writer) (*smdomain
 		fmt.Fprintf(stderr, "%s: unexpected arguments %q (the spec file goes after -f)\n", prog, pos)
 		return nil, exitFail
 	}
+	if len(f.ssoGroups) > 0 && f.identityStoreID == "" {
+		fmt.Fprintf(stderr, "%s: --sso-group needs --identity-store-id, the identity store that has the group\n", prog)
+		return nil, exitFail
+	}
 	var opts []smdomain.Option
 	if f.domainID != "" {
 		opts = append(opts, smdomain.WithDomainID(f.domainID))
 	}
 	if f.prune {
 		opts = append(opts, smdomain.WithPrune())
+	}
+	if len(f.ssoGroups) > 0 {
+		opts = append(opts, smdomain.WithSSOGroups(f.ssoGroups...))
 	}
 	spec, _, err := loadSpec(f.file, opts...)
 	if err != nil {
@@ -311,7 +344,9 @@ func displayName(file string) string {
 // printError writes err for people after prefix (the command, and the spec
 // file when the error is about it): a *ValidationError one problem a line,
 // so that every problem can be fixed at once; and for the errors whose way
-// out is a flag, that flag. The library's messages name its Go options
+// out is a flag, that flag; for an SSO domain's *AuthModeError, where its
+// users sign in instead, and for a *PrincipalNotFoundError, where the
+// names come from. The library's messages name its Go options
 // (WithCascade, WithCrossAccountRoles): an error that is one of those
 // itself, not wrapped, is worded from its fields instead.
 func printError(w io.Writer, prefix string, err error) {
@@ -322,6 +357,8 @@ func printError(w io.Writer, prefix string, err error) {
 		inUse     *smdomain.DomainInUseError
 		ambiguous *smdomain.AmbiguousNameError
 		role      *smdomain.RoleAccountError
+		authMode  *smdomain.AuthModeError
+		missing   *smdomain.PrincipalNotFoundError
 	)
 	switch {
 	case errors.As(err, &verr) && len(verr.Problems) > 0:
@@ -350,6 +387,12 @@ func printError(w io.Writer, prefix string, err error) {
 		}
 		fmt.Fprintf(w, "%s: %s\n", prefix, msg)
 		fmt.Fprintf(w, "%s: to allow execution roles from other accounts, run it again with --allow-cross-account-roles\n", prefix)
+	case errors.As(err, &authMode):
+		fmt.Fprintf(w, "%s: domain %s uses auth mode %s: presigned Studio URLs are for IAM domains only; SSO users sign in through the AWS access portal, which opens the domain's Studio\n",
+			prefix, authMode.DomainID, authMode.AuthMode)
+	case errors.As(err, &missing):
+		fmt.Fprintf(w, "%s: %v\n", prefix, err)
+		fmt.Fprintf(w, "%s: nothing was changed; a user is found by the userName a profile's SingleSignOnUserValue gives, a group by the displayName --sso-group gives\n", prefix)
 	case errors.As(err, &inUse):
 		msg := err.Error()
 		if err == error(inUse) {

@@ -366,6 +366,12 @@ func TestCLIUsageErrors(t *testing.T) {
 		{"emulator", "now"},
 		{"demo", "now"},
 		{"version", "now"},
+		{"plan", "-f", "-", "--sso-group", "fraud team"},
+		{"apply", "-f", "-", "--sso-group", "fraud team"},
+		{"studio-url", "--user", "alice"},
+		{"studio-url", "ml-platform"},
+		{"studio-url", "ml-platform", "other", "--user", "alice"},
+		{"studio-url", "ml-platform", "--user", "alice", "--session", "1d"},
 	} {
 		got := c.runEnv(c.env, seedJSON, args...)
 		if got.code != exitFail {
@@ -382,15 +388,15 @@ func TestCLIUsageErrors(t *testing.T) {
 
 func TestCLIHelp(t *testing.T) {
 	c := newCLI(t)
-	for _, cmd := range []string{"plan", "apply", "list", "get", "delete", "emulator", "demo"} {
+	for _, cmd := range []string{"plan", "apply", "list", "get", "delete", "studio-url", "emulator", "demo"} {
 		for _, flag := range []string{"--help", "-h"} {
 			got := c.runEnv(c.env, "", cmd, flag)
 			want(t, cmd+" "+flag, got, 0, []string{"Usage: smdomain " + cmd}, nil)
 		}
 	}
 	got := c.runEnv(c.env, "", "--help")
-	want(t, "--help", got, 0, []string{"plan", "apply", "list", "get", "delete", "emulator", "demo"}, nil)
-	for _, cmd := range []string{"plan", "apply", "list", "get", "delete", "audit"} {
+	want(t, "--help", got, 0, []string{"plan", "apply", "list", "get", "delete", "studio-url", "emulator", "demo"}, nil)
+	for _, cmd := range []string{"plan", "apply", "list", "get", "delete", "audit", "studio-url"} {
 		got := c.runEnv(c.env, "", cmd, "--help")
 		want(t, cmd+" --help", got, 0, []string{"-region", "-profile", "-endpoint-url", "-allow-insecure-endpoint",
 			"-cli-connect-timeout seconds", "-cli-read-timeout seconds", "(default 60)", "-timeout duration"}, nil)
@@ -398,7 +404,7 @@ func TestCLIHelp(t *testing.T) {
 	// One exit status table, at the end of every command's help and of the
 	// command list.
 	for _, args := range [][]string{{"--help"}, {"plan", "--help"}, {"apply", "-h"}, {"list", "--help"}, {"get", "--help"}, {"delete", "--help"},
-		{"audit", "--help"}, {"emulator", "--help"}, {"demo", "--help"}} {
+		{"audit", "--help"}, {"studio-url", "--help"}, {"emulator", "--help"}, {"demo", "--help"}} {
 		got := c.runEnv(c.env, "", args...)
 		_, table, ok := strings.Cut(got.stdout, "\nExit status, the same for every command:\n")
 		if !ok || !strings.HasPrefix(table, "  0    success") || !strings.Contains(table, "\n  1    any error, a usage error") ||
@@ -409,7 +415,9 @@ func TestCLIHelp(t *testing.T) {
 	for _, cmd := range []string{"plan", "apply"} {
 		got := c.runEnv(c.env, "", cmd, "--help")
 		want(t, cmd+" --help", got, 0, []string{`"UserProfiles" and "Spaces"`, "-prune", "offboard the user profiles and spaces the file does not declare",
-			"loses access to their home directory"}, nil)
+			"loses access to their home directory",
+			"-identity-store-id identity store", "-sso-group name", "With --identity-store-id d-..., apply\nassigns each declared profile's user",
+			"With --prune, apply also\nunassigns the users of the profiles it offboards"}, nil)
 	}
 }
 
@@ -491,7 +499,8 @@ func TestCLIAgainstEmulatorCommand(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 
-	emu := exec.Command(binary, "emulator", "--addr", addr, "--create-delay", "0s", "--update-delay", "0s", "--delete-delay", "0s")
+	emu := exec.Command(binary, "emulator", "--addr", addr, "--create-delay", "0s", "--update-delay", "0s", "--delete-delay", "0s",
+		"--resource-delay", "0s", "--idc-user", "alice@example.com", "--idc-user", "bob@example.com")
 	emu.Env = c.env
 	out, err := emu.StdoutPipe()
 	if err != nil {
@@ -511,24 +520,28 @@ func TestCLIAgainstEmulatorCommand(t *testing.T) {
 			<-done
 		}
 	})
-	ready := make(chan bool, 1)
+	// ready gets the startup lines, once they are all out.
+	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
+		var startup strings.Builder
 		signalled := false
 		for sc.Scan() {
-			if !signalled && strings.Contains(sc.Text(), "SageMaker and STS on") {
-				ready <- true
+			startup.WriteString(sc.Text() + "\n")
+			if !signalled && sc.Text() == "Press Ctrl-C to stop." {
+				ready <- startup.String()
 				signalled = true
 			}
 		}
 		if !signalled {
-			ready <- false
+			ready <- ""
 		}
 	}()
+	var startup string
 	select {
-	case ok := <-ready:
-		if !ok {
-			t.Fatal("emulator exited before it was ready")
+	case startup = <-ready:
+		if !strings.Contains(startup, "SageMaker, STS and Identity Center on") {
+			t.Fatalf("emulator exited before it was ready:\n%s", startup)
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("emulator not ready after 20s")
@@ -541,6 +554,15 @@ func TestCLIAgainstEmulatorCommand(t *testing.T) {
 	want(t, "get", got, 0, []string{`"DomainName": "ml-platform"`, `"Status": "InService"`}, nil)
 	got = c.runEnv(c.env, "", "delete", "ml-platform", "--endpoint-url", endpoint)
 	want(t, "delete", got, 0, []string{"deleted"}, nil)
+
+	// The SSO team, its users assigned through the identity store the
+	// emulator printed.
+	m := regexp.MustCompile(`--identity-store-id (d-[0-9a-f]{10})\n`).FindStringSubmatch(startup)
+	if m == nil {
+		t.Fatalf("the emulator does not print its identity store:\n%s", startup)
+	}
+	got = c.runEnv(c.env, ssoTeamJSON, "apply", "-f", "-", "--endpoint-url", endpoint, "--identity-store-id", m[1])
+	want(t, "apply SSO team", got, 0, []string{`assigned user "alice@example.com"`, `assigned user "bob@example.com"`}, nil)
 }
 
 // goOption matches the name of a Go option of the library (WithCascade,

@@ -21,15 +21,20 @@ type emulatorConfig struct {
 	deleteDelay      time.Duration
 	resourceDelay    time.Duration
 	quota            int
+	idcUsers         stringsFlag
+	idcGroups        stringsFlag
 }
 
 func emulatorUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: smdomain emulator [flags]")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Serves an in-process SageMaker (domains, user profiles, spaces, apps and tags)")
-	fmt.Fprintln(w, "and STS GetCallerIdentity on the real wire protocols, on the real clock, until")
-	fmt.Fprintln(w, "interrupted. Point any AWS client at it with --endpoint-url; any credentials")
-	fmt.Fprintln(w, "are accepted.")
+	fmt.Fprintln(w, "Serves an in-process SageMaker (domains, user profiles, spaces, apps, tags and")
+	fmt.Fprintln(w, "presigned Studio URLs), STS GetCallerIdentity and the IAM Identity Center")
+	fmt.Fprintln(w, "operations that assign users to an SSO domain's application, on the real wire")
+	fmt.Fprintln(w, "protocols, on the real clock, until interrupted. Point any AWS client at it with")
+	fmt.Fprintln(w, "--endpoint-url; any credentials are accepted. Its one identity store has the")
+	fmt.Fprintln(w, "users and groups --idc-user and --idc-group name; it prints the store's ID, for")
+	fmt.Fprintln(w, "plan and apply --identity-store-id.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
@@ -47,6 +52,8 @@ func parseEmulatorFlags(args []string, stdout, stderr io.Writer) (emulatorConfig
 	fs.DurationVar(&cfg.deleteDelay, "delete-delay", 3*time.Second, "how long a deleted domain stays Deleting")
 	fs.DurationVar(&cfg.resourceDelay, "resource-delay", 2*time.Second, "how long a user profile, space or app stays Pending after create and Deleting after delete")
 	fs.IntVar(&cfg.quota, "quota", smdomaintest.DefaultDomainQuota, "live domains per region before ResourceLimitExceeded (0: no limit)")
+	fs.Var(&cfg.idcUsers, "idc-user", "add an Identity Center user with this user `name` (an SSO profile's SingleSignOnUserValue); repeatable")
+	fs.Var(&cfg.idcGroups, "idc-group", "add an Identity Center group with this display `name` (for --sso-group); repeatable")
 	pos, code := parseArgs(fs, args, emulatorUsage, stdout, stderr)
 	if code >= 0 {
 		return cfg, code
@@ -96,10 +103,19 @@ func serveEmulator(ctx context.Context, ln net.Listener, cfg emulatorConfig, std
 		smdomaintest.WithSpaceDelay(cfg.resourceDelay),
 		smdomaintest.WithAppDelay(cfg.resourceDelay),
 	)
+	for _, name := range cfg.idcUsers {
+		e.AddIdentityCenterUser(name)
+	}
+	for _, name := range cfg.idcGroups {
+		e.AddIdentityCenterGroup(name)
+	}
 	srv := smdomaintest.NewHTTPServer(ln.Addr().String(), e)
 	endpoint := "http://" + ln.Addr().String()
-	fmt.Fprintf(stdout, "smdomain emulator: SageMaker and STS on %s (account %s)\n", endpoint, cfg.account)
+	fmt.Fprintf(stdout, "smdomain emulator: SageMaker, STS and Identity Center on %s (account %s)\n", endpoint, cfg.account)
 	fmt.Fprintf(stdout, "  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws sagemaker list-domains --endpoint-url %s --region us-east-1\n", endpoint)
+	fmt.Fprintf(stdout, "  Identity Center: identity store %s, users %q, groups %q (--idc-user, --idc-group)\n",
+		e.IdentityStoreID(), []string(cfg.idcUsers), []string(cfg.idcGroups))
+	fmt.Fprintf(stdout, "  smdomain apply -f sso-team.json --endpoint-url %s --identity-store-id %s\n", endpoint, e.IdentityStoreID())
 	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
 
 	served := make(chan error, 1)

@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore/document"
+	idstypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	"github.com/google/go-cmp/cmp"
@@ -33,26 +37,54 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func TestEmulatorServesSDKAndShutsDown(t *testing.T) {
+// emulatorRun is serveEmulator serving on a loopback port in a goroutine.
+type emulatorRun struct {
+	endpoint       string
+	cfg            aws.Config // for SDK clients of it
+	stdout, stderr syncBuffer
+	cancel         context.CancelFunc
+	done           chan int // serveEmulator's status; nil once stopped
+}
+
+// startEmulator serves an emulator configured by cfg until the test ends,
+// when it must stop cleanly.
+func startEmulator(t *testing.T, cfg emulatorConfig) *emulatorRun {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- serveEmulator(ctx, ln, emulatorConfig{account: "111122223333"}, &stdout, &stderr)
-	}()
-
-	cfg := aws.Config{
+	r := &emulatorRun{endpoint: "http://" + ln.Addr().String(), cancel: cancel, done: make(chan int, 1)}
+	r.cfg = aws.Config{
 		Region:       "us-east-1",
-		BaseEndpoint: aws.String("http://" + ln.Addr().String()),
+		BaseEndpoint: aws.String(r.endpoint),
 		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 			return aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, nil
 		}),
 	}
-	c := sagemaker.NewFromConfig(cfg)
+	go func() { r.done <- serveEmulator(ctx, ln, cfg, &r.stdout, &r.stderr) }()
+	t.Cleanup(func() { r.stop(t) })
+	return r
+}
+
+// stop stops the emulator, once, and fails the test unless it stopped
+// cleanly.
+func (r *emulatorRun) stop(t *testing.T) {
+	t.Helper()
+	if r.done == nil {
+		return
+	}
+	r.cancel()
+	if code := <-r.done; code != exitOK {
+		t.Errorf("exit status %d, stderr %q", code, r.stderr.String())
+	}
+	r.done = nil
+}
+
+func TestEmulatorServesSDKAndShutsDown(t *testing.T) {
+	r := startEmulator(t, emulatorConfig{account: "111122223333"})
+	c := sagemaker.NewFromConfig(r.cfg)
 	out, err := c.CreateDomain(context.Background(), &sagemaker.CreateDomainInput{
 		DomainName: aws.String("cli"), AuthMode: types.AuthModeIam, DefaultUserSettings: &types.UserSettings{},
 	})
@@ -62,12 +94,47 @@ func TestEmulatorServesSDKAndShutsDown(t *testing.T) {
 	if !strings.Contains(aws.ToString(out.DomainArn), ":111122223333:domain/") {
 		t.Errorf("DomainArn %q is not in account 111122223333", aws.ToString(out.DomainArn))
 	}
-	cancel()
-	if code := <-done; code != exitOK {
-		t.Errorf("exit status %d, stderr %q", code, stderr.String())
+	r.stop(t)
+	if !strings.Contains(r.stdout.String(), "--endpoint-url "+r.endpoint) {
+		t.Errorf("stdout does not show the aws CLI line:\n%s", r.stdout.String())
 	}
-	if !strings.Contains(stdout.String(), "--endpoint-url http://"+ln.Addr().String()) {
-		t.Errorf("stdout does not show the aws CLI line:\n%s", stdout.String())
+}
+
+// TestEmulatorSeedsIdentityCenter: --idc-user and --idc-group fill the
+// identity store, whose ID the emulator prints at startup, for an
+// Identity Store client to find them by name.
+func TestEmulatorSeedsIdentityCenter(t *testing.T) {
+	r := startEmulator(t, emulatorConfig{account: "123456789012",
+		idcUsers: stringsFlag{"alice@example.com", "bob@example.com"}, idcGroups: stringsFlag{"fraud team"}})
+	ids := identitystore.NewFromConfig(r.cfg)
+	unique := func(path, value string) idstypes.AlternateIdentifier {
+		return &idstypes.AlternateIdentifierMemberUniqueAttribute{Value: idstypes.UniqueAttribute{
+			AttributePath: aws.String(path), AttributeValue: document.NewLazyDocument(value)}}
+	}
+	// The first call is answered once the emulator serves, after its
+	// startup lines.
+	if _, err := ids.GetGroupId(context.Background(), &identitystore.GetGroupIdInput{
+		IdentityStoreId: aws.String("d-0000000000"), AlternateIdentifier: unique("displayName", "fraud team")}); err == nil {
+		t.Error("another identity store has the group")
+	}
+	stdout := r.stdout.String()
+	m := regexp.MustCompile(`\n  Identity Center: identity store (d-[0-9a-f]{10}), users \["alice@example.com" "bob@example.com"\], groups \["fraud team"\]`).
+		FindStringSubmatch(stdout)
+	if m == nil {
+		t.Fatalf("stdout does not show the identity store and its users:\n%s", stdout)
+	}
+	if !strings.Contains(stdout, "\n  smdomain apply -f sso-team.json --endpoint-url "+r.endpoint+" --identity-store-id "+m[1]+"\n") {
+		t.Errorf("stdout does not show how to apply with the identity store:\n%s", stdout)
+	}
+	for _, name := range []string{"alice@example.com", "bob@example.com"} {
+		if _, err := ids.GetUserId(context.Background(), &identitystore.GetUserIdInput{
+			IdentityStoreId: aws.String(m[1]), AlternateIdentifier: unique("userName", name)}); err != nil {
+			t.Errorf("user %s: %v", name, err)
+		}
+	}
+	if _, err := ids.GetGroupId(context.Background(), &identitystore.GetGroupIdInput{
+		IdentityStoreId: aws.String(m[1]), AlternateIdentifier: unique("displayName", "fraud team")}); err != nil {
+		t.Errorf("group: %v", err)
 	}
 }
 
@@ -85,6 +152,7 @@ func TestEmulatorFlags(t *testing.T) {
 		{"ipv6 loopback", []string{"--addr", "[::1]:4599"}, -1},
 		{"bad duration", []string{"--create-delay", "soon"}, exitFail},
 		{"stray argument", []string{"now"}, exitFail},
+		{"identity center", []string{"--idc-user", "alice", "--idc-user", "bob", "--idc-group", "fraud team"}, -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,7 +13,8 @@
 //	get        show a domain (-o json for scripts, -o spec for its team file)
 //	delete     delete a domain and wait until it is gone (home EFS retained)
 //	audit      list a spec's or a live domain's risky settings
-//	emulator   serve an in-process SageMaker and STS on a loopback address
+//	studio-url print a presigned URL that signs a user in to an IAM domain's Studio
+//	emulator   serve an in-process SageMaker, STS and Identity Center on a loopback address
 //	demo       run a domain's whole life against an in-process emulator (no AWS account)
 //	version    print smdomain's version and the Go version it was built with (also --version)
 //
@@ -65,7 +66,8 @@ func commands() []command {
 		{name: "get", summary: "show a domain (-o json for scripts, -o spec for its team file)", run: runGet},
 		{name: "delete", summary: "delete a domain and wait until it is gone (home EFS retained)", run: runDelete},
 		{name: "audit", summary: "list a spec's or a live domain's risky settings", run: runAudit},
-		{name: "emulator", summary: "serve an in-process SageMaker and STS on a loopback address", run: runEmulator},
+		{name: "studio-url", summary: "print a presigned URL that signs a user in to an IAM domain's Studio", run: runStudioURL},
+		{name: "emulator", summary: "serve an in-process SageMaker, STS and Identity Center on a loopback address", run: runEmulator},
 		{name: "demo", summary: "run a domain's whole life against an in-process emulator (no AWS account)", run: runDemo},
 		{name: "version", summary: "print smdomain's version and the Go version it was built with (also --version)", run: runVersion},
 	}

@@ -16,6 +16,7 @@ func planUsage(w io.Writer) {
 	fmt.Fprintln(w, "the JSON that `aws sagemaker create-domain --cli-input-json` takes; -f - reads")
 	fmt.Fprintln(w, "standard input. Fields the file leaves out are not managed.")
 	membersUsage(w)
+	identityCenterUsage(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags:")
 }
@@ -49,7 +50,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return p.fail(ctx, stderr, err)
 	}
-	client := smdomain.NewFromConfig(cfg, cl.options()...)
+	client := smdomain.NewFromConfig(cfg, append(cl.options(), sf.clientOptions()...)...)
 	return planSpec(ctx, client, spec, output.format, p, stdout, stderr)
 }
 
@@ -62,6 +63,21 @@ func membersUsage(w io.Writer) {
 	fmt.Fprintln(w, "left alone unless --prune is given, which offboards them: a user's apps, then")
 	fmt.Fprintln(w, "the spaces the user owns, then the profile; the user loses access to their home")
 	fmt.Fprintln(w, "directory.")
+}
+
+// identityCenterUsage is plan's and apply's paragraph on Identity Center.
+func identityCenterUsage(w io.Writer) {
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "In an SSO domain a user profile is of no use until its user is assigned to the")
+	fmt.Fprintln(w, "domain's IAM Identity Center application. With --identity-store-id d-..., apply")
+	fmt.Fprintln(w, "assigns each declared profile's user (its SingleSignOnUserValue, a user name in")
+	fmt.Fprintln(w, "that identity store) and each --sso-group (a group's display name) to it once")
+	fmt.Fprintln(w, "the profiles are InService, and plan lists the missing assignments as")
+	fmt.Fprintln(w, "Assignments.USER.<name> and Assignments.GROUP.<name>. A name the identity store")
+	fmt.Fprintln(w, "does not have is an error before anything is written. With --prune, apply also")
+	fmt.Fprintln(w, "unassigns the users of the profiles it offboards; no other assignment (one made")
+	fmt.Fprintln(w, "by hand, a group's) is ever removed. Without --identity-store-id, nothing is")
+	fmt.Fprintln(w, "assigned and no assignment is read.")
 }
 
 // planSpec prints the plan for spec and returns plan's exit status.

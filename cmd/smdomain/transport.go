@@ -18,10 +18,9 @@ import (
 const defaultHTTPTimeout = 60 * time.Second
 
 // newHTTPClient returns the HTTP client of every AWS client a command
-// builds: SageMaker and STS, and those the SDK builds from the same
-// configuration to get credentials (assume-role STS, SSO, the instance
-// metadata service). A
-// connection must be made within connect and must deliver data at least
+// builds: SageMaker, STS, SSO Admin and Identity Store, and those the SDK
+// builds from the same configuration to get credentials (assume-role STS,
+// SSO, the instance metadata service). A connection must be made within connect and must deliver data at least
 // every read (0: no limit). Unless allowInsecure, every request passes
 // checkPlainHTTP before anything is dialed.
 //
