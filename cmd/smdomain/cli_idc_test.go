@@ -77,7 +77,7 @@ func TestCLIIdentityCenter(t *testing.T) {
 			"assigned user \"bob@example.com\" to the domain's Identity Center application\n",
 	}, nil)
 	id := c.srv.DomainIDs()[0]
-	if diff := cmp.Diff([]string{"GROUP/" + team, "USER/" + alice, "USER/" + bob}, c.assignments(id)); diff != "" {
+	if diff := cmp.Diff(slices.Sorted(slices.Values([]string{"GROUP/" + team, "USER/" + alice, "USER/" + bob})), slices.Sorted(slices.Values(c.assignments(id)))); diff != "" {
 		t.Errorf("assignments after apply (-want +got):\n%s", diff)
 	}
 
@@ -114,7 +114,7 @@ func TestCLIIdentityCenter(t *testing.T) {
 	if w := c.writes(); !slices.Equal(w, []string{"DeleteUserProfile", "DeleteApplicationAssignment"}) {
 		t.Errorf("apply --prune writes: %v, want DeleteUserProfile, DeleteApplicationAssignment", w)
 	}
-	if diff := cmp.Diff([]string{"GROUP/" + team, "USER/" + alice}, c.assignments(id)); diff != "" {
+	if diff := cmp.Diff([]string{"GROUP/" + team, "USER/" + alice}, slices.Sorted(slices.Values(c.assignments(id)))); diff != "" {
 		t.Errorf("assignments after apply --prune (-want +got):\n%s", diff)
 	}
 }
