@@ -114,6 +114,11 @@ func (e *Emulator) serveSageMaker(r *http.Request, body []byte, now time.Time) (
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	// The operation takes effect, and its timestamps (CreationTime, ...)
+	// are read, once it holds the state: a request that waited for the
+	// lock must not commit with a time earlier than what others did
+	// meanwhile, which on a fake clock can be minutes.
+	now = e.opts.clock.Now()
 	e.settle(now)
 	f := e.takeFault(op)
 	switch f {
