@@ -128,8 +128,10 @@ func TestBudgetEnsure(t *testing.T) {
 		{name: "no-op by name, tags unmanaged", state: stateMatching, untag: true, action: smdomain.ActionUnchanged,
 			want: budget{maxCalls: 2, only: []string{"ListDomains", "DescribeDomain"}}},
 		{name: "create", state: stateAbsent, action: smdomain.ActionCreated,
+			// ListDomains: the lookup, then the listing that settles a
+			// race with other creators once the domain is InService.
 			want: budget{writes: []string{"CreateDomain"},
-				exactly: map[string]int{"CreateDomain": 1, "ListDomains": 1, "GetCallerIdentity": 1, "DescribeDomain": 1}}},
+				exactly: map[string]int{"CreateDomain": 1, "ListDomains": 2, "GetCallerIdentity": 1, "DescribeDomain": 1}}},
 		{name: "one-field update", state: stateDrifted, action: smdomain.ActionUpdated,
 			want: budget{writes: []string{"UpdateDomain"},
 				// DescribeDomain: the lookup, then one poll.

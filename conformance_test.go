@@ -210,8 +210,8 @@ func wantWrites(got []string, want ...string) error {
 	return nil
 }
 
-// wantTags checks the tags ListTags reports for arn, aws: keys aside, to
-// be the run's tag and want.
+// wantTags checks the tags ListTags reports for arn, aws: keys and the
+// create token Ensure adds aside, to be the run's tag and want.
 func (r *conformanceRun) wantTags(ctx context.Context, arn string, want map[string]string) error {
 	got := map[string]string{}
 	counts := map[string]int{}
@@ -223,7 +223,7 @@ func (r *conformanceRun) wantTags(ctx context.Context, arn string, want map[stri
 		}
 		for _, tag := range page.Tags {
 			k := aws.ToString(tag.Key)
-			if !strings.HasPrefix(strings.ToLower(k), "aws:") {
+			if !strings.HasPrefix(strings.ToLower(k), "aws:") && k != smdomain.CreateTokenTagKey {
 				got[k] = aws.ToString(tag.Value)
 				counts[k]++
 			}

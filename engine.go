@@ -110,6 +110,16 @@ type resource interface {
 	find(ctx context.Context) (*state, error)
 	// create sends the Create request once, without the SDK's retry.
 	create(ctx context.Context) error
+	// lookup reads again after a create whose outcome is unknown: ours is
+	// the resource this reconcile created, if it exists; others reports
+	// whether something else stands in its place (another creator's), which
+	// find then returns.
+	lookup(ctx context.Context) (ours *state, others bool, err error)
+	// claim settles a create that went through, once the new resource is
+	// InService (live): it returns true when the resource gave way to one
+	// that another creator made at about the same time (having removed its
+	// own), which find then returns; false keeps it.
+	claim(ctx context.Context, live *state, deadline time.Time) (gaveWay bool, err error)
 	// update sends the Update request made of doc (the changed settings
 	// at their Update input paths) once, without the SDK's retry, adding
 	// the companions the API requires with them.
@@ -210,9 +220,10 @@ func updateDoc(k *kind, changes []Change) (map[string]any, error) {
 func isTag(path string) bool { return strings.HasPrefix(path, "Tags.") }
 
 // reservedTag reports whether a tag key is AWS's (aws: in any case) or
-// the owner tag: never removed by authoritative tags.
+// one the Client sets itself (the owner tag, the create token): never
+// removed by authoritative tags.
 func reservedTag(key string) bool {
-	return strings.HasPrefix(strings.ToLower(key), "aws:") || key == OwnerTagKey
+	return strings.HasPrefix(strings.ToLower(key), "aws:") || key == OwnerTagKey || key == CreateTokenTagKey
 }
 
 // diffTags compares managed tags with the live ones; reserved tags are
@@ -232,6 +243,30 @@ func diffTags(want, live map[string]string) []Change {
 		}
 	}
 	return out
+}
+
+// checkTagRoom refuses managed tags that, with the reserved tags the
+// resource keeps (AWS's, the owner tag, the create token), would be more
+// than the service lets a resource carry: the AddTags would be refused
+// after the Update had been sent.
+func checkTagRoom(r resource, want, live map[string]string) error {
+	n := len(want)
+	for k := range live {
+		if _, ok := want[k]; !ok && reservedTag(k) {
+			n++
+		}
+	}
+	limit := *model.Lookup("TagList").Max
+	if int64(n) <= limit {
+		return nil
+	}
+	field := "Tags"
+	if p := r.path(); p != "" {
+		field = p + ".Tags"
+	}
+	return &ValidationError{Problems: []FieldError{{Field: field, Rule: RuleCount,
+		Detail: fmt.Sprintf("has %d entries with the reserved tags the %s keeps (aws:, %s, %s); at most %d allowed",
+			n, r.kind().noun, OwnerTagKey, CreateTokenTagKey, limit)}}}
 }
 
 // planned is one resource's plan: its action and changes (paths relative
@@ -259,6 +294,9 @@ func (c *Client) planResource(ctx context.Context, r resource, live *state) (*pl
 			return nil, err
 		}
 		if want != nil {
+			if err := checkTagRoom(r, want, tags); err != nil {
+				return nil, err
+			}
 			p.changes = append(p.changes, diffTags(want, tags)...)
 		}
 	} else if err := r.checkLive(live, nil); err != nil {
@@ -299,6 +337,11 @@ type converged struct {
 // have been carried out: read the resource again and plan again.
 var errOutcomeUnknown = errors.New("update outcome unknown")
 
+// errNotCreated tells converge's loop that createResource found, in the
+// place of the resource it was creating, one it did not create (or gave
+// way to one): read it and plan against it like any existing resource.
+var errNotCreated = errors.New("another creator's resource stands in its place")
+
 // convergeRun is what one converge call remembers across the rounds of
 // its loop (a round reads the resource, plans and acts).
 type convergeRun struct {
@@ -309,8 +352,11 @@ type convergeRun struct {
 }
 
 // converge makes r match its spec and waits until it is InService. first
-// is the plan already made from a fresh read (nil: read and plan). Pending and Updating
-// are waited out, Deleting is waited until gone and then created,
+// is the plan already made from a fresh read (nil: read and plan). Pending
+// and Updating are waited out (and when that ends in Deleting, as a domain
+// that lost a race between creators does, that is waited out too),
+// Deleting is waited until gone and then found or created again, as is a
+// resource that goes while it is planned or updated,
 // Update_Failed is planned and updated again, Failed and Delete_Failed are
 // a *StatusError; a change that forces replacement is a
 // *ReplacementRequiredError and nothing is written.
@@ -327,7 +373,12 @@ func (c *Client) converge(ctx context.Context, r resource, first *planned, deadl
 			}
 		}
 		if live == nil {
-			return c.createResource(ctx, r, deadline)
+			res, err := c.createResource(ctx, r, deadline)
+			if !errors.Is(err, errNotCreated) {
+				return res, err
+			}
+			first = nil
+			continue
 		}
 		switch types.DomainStatus(live.status) {
 		case types.DomainStatusPending, types.DomainStatusUpdating:
@@ -335,10 +386,11 @@ func (c *Client) converge(ctx context.Context, r resource, first *planned, deadl
 			c.log(ctx, "waiting for "+r.label()+" to settle", "status", live.status)
 			_, err := c.waitResource(ctx, r, false, deadline)
 			var se *StatusError
-			if err != nil && !(errors.As(err, &se) && se.Status == string(types.DomainStatusUpdateFailed)) {
+			if err != nil && !errors.Is(err, ErrNotFound) && !(errors.As(err, &se) &&
+				(se.Status == string(types.DomainStatusUpdateFailed) || se.Status == string(types.DomainStatusDeleting))) {
 				return nil, err
 			}
-			continue // plan again (Update_Failed: and update again)
+			continue // plan again (Update_Failed: and update again; Deleting or gone: find or create again)
 		case types.DomainStatusDeleting:
 			first = nil
 			c.log(ctx, "waiting for "+r.label()+" to be deleted")
@@ -355,6 +407,9 @@ func (c *Client) converge(ctx context.Context, r resource, first *planned, deadl
 		}
 		first = nil
 		res, err := c.updateResource(ctx, r, live, planned, deadline, run)
+		if notFound(err) {
+			continue // it went while being planned or updated: find or create again
+		}
 		if !errors.Is(err, errOutcomeUnknown) {
 			return res, err
 		}
@@ -377,8 +432,12 @@ func liveStatusError(r resource, live *state) *StatusError {
 }
 
 // createResource sends the Create request, recovering from an unknown
-// outcome by looking the resource up before trying again, and waits for it
-// to be InService.
+// outcome by looking the resource up before trying again, waits for it to
+// be InService and lets the kind settle a race with other creators (see
+// resource.claim). It returns errNotCreated when what stands in the
+// resource's place is not what this call created: an unknown outcome
+// after which only another creator's resource is found, or a race it gave
+// way in. It never reports another creator's resource as created.
 func (c *Client) createResource(ctx context.Context, r resource, deadline time.Time) (*converged, error) {
 	if err := c.checkRoles(ctx, r.path(), r.desired()); err != nil {
 		return nil, err
@@ -388,13 +447,17 @@ func (c *Client) createResource(ctx context.Context, r resource, deadline time.T
 			if err := c.opts.clock.Sleep(ctx, time.Duration(attempt-1)*time.Second); err != nil {
 				return nil, fmt.Errorf("create %s: %w", r.label(), err)
 			}
-			live, err := r.find(ctx)
+			ours, others, err := r.lookup(ctx)
 			if err != nil {
 				return nil, err
 			}
-			if live != nil {
+			if ours != nil {
 				c.log(ctx, "found the "+r.kind().noun+" an earlier create made", "what", r.label())
 				break
+			}
+			if others {
+				c.log(ctx, "found a "+r.kind().noun+" this Client did not create in its place; planning against it", "what", r.label())
+				return nil, errNotCreated
 			}
 		}
 		err := r.create(ctx)
@@ -413,6 +476,13 @@ func (c *Client) createResource(ctx context.Context, r resource, deadline time.T
 	live, err := c.waitResource(ctx, r, false, deadline)
 	if err != nil {
 		return nil, err
+	}
+	gaveWay, err := r.claim(ctx, live, deadline)
+	if err != nil {
+		return nil, err
+	}
+	if gaveWay {
+		return nil, errNotCreated
 	}
 	return &converged{action: ActionCreated, changes: creation(r.desired(), r.tags()), live: live}, nil
 }
@@ -517,6 +587,23 @@ func waitTarget(deleted bool) string {
 		return "deleted"
 	}
 	return string(types.DomainStatusInService)
+}
+
+// retrying calls fn until it succeeds, fails with an error whose outcome
+// is known, or has been called WithWriteAttempts times, sleeping a second
+// more after each try; it is for calls that are safe to repeat and that
+// matter more than one throttle (the listing that settles a race, a
+// DeleteDomain). The last error is returned as it is.
+func (c *Client) retrying(ctx context.Context, fn func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil || !outcomeUnknown(ctx, err) || attempt >= c.opts.writeAttempts {
+			return err
+		}
+		if err := c.opts.clock.Sleep(ctx, time.Duration(attempt)*time.Second); err != nil {
+			return err
+		}
+	}
 }
 
 // writeAttemptsError is the error of a write sent attempts times, each

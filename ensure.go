@@ -47,8 +47,38 @@ import (
 // progress. Each is sent at most WithWriteAttempts times (default
 // DefaultWriteAttempts); when no attempt's outcome is known the error is a
 // *WriteAttemptsError. A wait that runs out (WithMaxWait) is a
-// *WaitTimeoutError naming the domain, the one just created included. Concurrent Ensure calls for one name through one Client run
-// one after the other.
+// *WaitTimeoutError naming the domain, the one just created included.
+// Concurrent Ensure calls for one name through one Client run one after
+// the other.
+//
+// Creators that share nothing. Every CreateDomain carries a random create
+// token as a tag (CreateTokenTagKey): a domain with this Ensure's token is
+// the one it created. After a create of unknown outcome, a domain with the
+// name but without the token is another creator's: Ensure plans against
+// it like any existing domain (WithOwner's check included), updates it or
+// refuses typed, and never reports it as created. Ensure calls in other
+// Clients, processes or machines that create one new name at the same
+// moment end with one domain: once its own domain is InService, each
+// creator lists the name, and the domain created first (the oldest
+// CreationTime, then the lowest ID) survives; every other creator deletes
+// the domain it made (new and empty, so with its home EFS volume), waits
+// until it is gone and goes on against the survivor, reporting
+// ActionUpdated or ActionUnchanged, never ActionCreated. An Ensure that
+// finds several domains of the name, every one with a create token, takes
+// the one created first, as the creators do.
+//
+// The window of that guarantee: until the other creators' deletes are done
+// (their wait for InService and then for the delete), the account holds a
+// domain per creator, and Get, Delete and AuditDomain, which do not settle
+// races, answer *AmbiguousNameError. It assumes that ListDomains shows a
+// new domain by the time another domain created at about the same moment
+// is InService (SageMaker takes minutes; the creators also wait until
+// their clock is past their domain's CreationTime), and that the service
+// stamps CreationTime in the order in which it carries out creates. A
+// creator stopped between its create and its listing (ctx cancelled, a
+// wait that runs out, a process killed) does not remove its domain: a
+// duplicate may then stay, which later Ensure calls pass over as above
+// and which has to be deleted by its ID (the SDK's DeleteDomain).
 //
 // Before a create or update, every IAM role in the spec is checked against
 // the caller's account (see WithSTS and WithCrossAccountRoles).

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -113,4 +115,57 @@ func ExampleWriteAttemptsError() {
 	// Output:
 	// InternalFailure
 	// CreateDomain of domain "ml-platform": 1 attempt, none with a known outcome
+}
+
+// Two Clients that share nothing, as two processes would, ensure one new
+// name at the same moment. One domain is left: each CreateDomain carried
+// its own create token, and the creator whose domain came second deleted
+// it and went on with the first.
+func ExampleCreateTokenTagKey() {
+	clock := smdomaintest.NewFakeClock(exampleStart)
+	srv := smdomaintest.NewServer(smdomaintest.WithClock(clock),
+		smdomaintest.WithCreateDelay(5*time.Minute), smdomaintest.WithDeleteDelay(3*time.Minute))
+	defer srv.Close()
+	spec, err := smdomain.NewSpec("ml-platform", smdomain.WithExecutionRole(role))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	actions := make([]string, 2)
+	var wg sync.WaitGroup
+	for i := range actions {
+		client := smdomain.NewFromConfig(srv.AWSConfig(), smdomain.WithClock(clock))
+		wg.Go(func() {
+			res, err := client.Ensure(context.Background(), spec)
+			if err != nil {
+				actions[i] = err.Error()
+				return
+			}
+			actions[i] = string(res.Action)
+		})
+	}
+	wg.Wait()
+	slices.Sort(actions)
+	fmt.Println(actions, "domains:", len(srv.DomainIDs()))
+
+	d, err := smdomain.NewFromConfig(srv.AWSConfig()).Get(context.Background(), smdomain.ByName("ml-platform"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	tags, err := sagemaker.NewFromConfig(srv.AWSConfig()).ListTags(context.Background(),
+		&sagemaker.ListTagsInput{ResourceArn: aws.String(d.ARN)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, tag := range tags.Tags {
+		if aws.ToString(tag.Key) == smdomain.CreateTokenTagKey {
+			fmt.Println(smdomain.CreateTokenTagKey, "has", len(aws.ToString(tag.Value)), "hexadecimal digits")
+		}
+	}
+	// Output:
+	// [created unchanged] domains: 1
+	// smdomain:create-token has 16 hexadecimal digits
 }

@@ -49,3 +49,8 @@ func (h *hookedAPI) DeleteDomain(ctx context.Context, in *sagemaker.DeleteDomain
 	h.hook("DeleteDomain")
 	return h.API.DeleteDomain(ctx, in, opts...)
 }
+
+func (h *hookedAPI) ListDomains(ctx context.Context, in *sagemaker.ListDomainsInput, opts ...func(*sagemaker.Options)) (*sagemaker.ListDomainsOutput, error) {
+	h.hook("ListDomains")
+	return h.API.ListDomains(ctx, in, opts...)
+}

@@ -100,6 +100,18 @@ func (r *memberResource) create(ctx context.Context) error {
 	return r.k.create(ctx, r.c.api, doc)
 }
 
+// lookup finds the member again after a create of unknown outcome. A
+// member's name is unique within its domain, so what has the name is
+// taken to be the one this reconcile created.
+func (r *memberResource) lookup(ctx context.Context) (*state, bool, error) {
+	live, err := r.find(ctx)
+	return live, false, err
+}
+
+// claim keeps the member: the service refuses a second member with the
+// name, so there is no race to settle.
+func (r *memberResource) claim(context.Context, *state, time.Time) (bool, error) { return false, nil }
+
 func (r *memberResource) update(ctx context.Context, live *state, doc map[string]any) error {
 	doc["DomainId"] = r.domainID
 	doc[r.k.nameMember] = live.name

@@ -250,17 +250,30 @@ type specPlan struct {
 // planSpec reads the domain and the members spec declares and plans them.
 func (c *Client) planSpec(ctx context.Context, spec *Spec) (*specPlan, error) {
 	dr := newDomainResource(c, spec)
-	live, err := dr.find(ctx)
-	if err != nil {
-		return nil, err
+	var live *state
+	var dp *planned
+	for tries := 1; ; tries++ {
+		var err error
+		if live, err = dr.find(ctx); err != nil {
+			return nil, err
+		}
+		dp, err = c.planResource(ctx, dr, live)
+		if notFound(err) && tries < 3 {
+			continue // the domain went while it was planned (a racer removing its duplicate): read again
+		}
+		if err != nil {
+			return nil, err
+		}
+		break
 	}
-	dp, err := c.planResource(ctx, dr, live)
-	if err != nil {
-		return nil, err
-	}
-	if live == nil && c.opts.owner != "" {
-		dp.changes = append(dp.changes, Change{Path: "Tags." + OwnerTagKey, To: c.opts.owner})
-		slices.SortFunc(dp.changes, changeOrder)
+	if live == nil {
+		if _, err := dr.createInput(); err != nil {
+			return nil, err
+		}
+		if c.opts.owner != "" {
+			dp.changes = append(dp.changes, Change{Path: "Tags." + OwnerTagKey, To: c.opts.owner})
+			slices.SortFunc(dp.changes, changeOrder)
+		}
 	}
 	p := &Plan{DomainName: spec.Name(), Action: dp.action, Changes: slices.Clone(dp.changes)}
 	domainID := ""

@@ -100,6 +100,11 @@ func (e *Emulator) serveSageMaker(r *http.Request, sc scope, body []byte, now ti
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	// The operation takes effect, and its timestamps (CreationTime, ...)
+	// are read, once it holds the state: a request that waited for the
+	// lock must not commit with a time earlier than what others did
+	// meanwhile, which on a fake clock can be minutes.
+	now = e.opts.clock.Now()
 	s.fault = e.takeFault(op, now)
 	if s.fault == faultCut {
 		return s
