@@ -2,11 +2,11 @@ package smdomain
 
 import (
 	"context"
-	"strings"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"

@@ -244,7 +244,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if query {
 		s = e.serveSTS(body, now)
 	} else {
-		s = e.serveSageMaker(r, sc, body, now)
+		s = e.serveSageMaker(r, sc, body)
 	}
 	call := newCall(now, body, s.fields, e.opts.callBodyLimit)
 	call.Operation, call.Fault, call.StatusCode = s.op, string(s.fault), s.resp.status

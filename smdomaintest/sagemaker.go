@@ -75,7 +75,7 @@ func lookupHandler(op string) handler {
 
 // serveSageMaker answers an authenticated awsJson1_1 request, whose
 // credential scope is sc.
-func (e *Emulator) serveSageMaker(r *http.Request, sc scope, body []byte, now time.Time) served {
+func (e *Emulator) serveSageMaker(r *http.Request, sc scope, body []byte) served {
 	op, h := jsonOperation(r.Header.Get("X-Amz-Target")) // SageMaker or Identity Center
 	s := served{op: op}
 	doc := map[string]any{}
@@ -104,7 +104,7 @@ func (e *Emulator) serveSageMaker(r *http.Request, sc scope, body []byte, now ti
 	// are read, once it holds the state: a request that waited for the
 	// lock must not commit with a time earlier than what others did
 	// meanwhile, which on a fake clock can be minutes.
-	now = e.opts.clock.Now()
+	now := e.opts.clock.Now()
 	s.fault = e.takeFault(op, now)
 	if s.fault == faultCut {
 		return s
