@@ -3,6 +3,7 @@ package smdomain_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -12,108 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/aws/smithy-go"
 	"github.com/finegrained/smdomain"
 	"github.com/finegrained/smdomain/smdomaintest"
+	"github.com/google/go-cmp/cmp"
 )
-
-const (
-	testRole    = "arn:aws:iam::123456789012:role/SageMakerExecutionRole"
-	createDelay = 4 * time.Minute
-	updateDelay = 2 * time.Minute
-	deleteDelay = 3 * time.Minute
-)
-
-// env is an emulator on a fake clock and a Client that shares the clock.
-type env struct {
-	srv    *smdomaintest.Server
-	clk    *smdomaintest.FakeClock
-	client *smdomain.Client
-	sm     *sagemaker.Client
-}
-
-func newEnv(t testing.TB, opts ...smdomain.ClientOption) *env {
-	t.Helper()
-	clk := smdomaintest.NewFakeClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
-	srv := smdomaintest.NewServer(smdomaintest.WithClock(clk),
-		smdomaintest.WithCreateDelay(createDelay),
-		smdomaintest.WithUpdateDelay(updateDelay),
-		smdomaintest.WithDeleteDelay(deleteDelay))
-	t.Cleanup(srv.Close)
-	cfg := srv.AWSConfig()
-	return &env{
-		srv:    srv,
-		clk:    clk,
-		client: smdomain.NewFromConfig(cfg, append([]smdomain.ClientOption{smdomain.WithClock(clk)}, opts...)...),
-		sm:     sagemaker.NewFromConfig(cfg),
-	}
-}
-
-// newClient returns another Client on the same emulator, as a fresh
-// process would make.
-func (e *env) newClient(opts ...smdomain.ClientOption) *smdomain.Client {
-	return smdomain.NewFromConfig(e.srv.AWSConfig(), append([]smdomain.ClientOption{smdomain.WithClock(e.clk)}, opts...)...)
-}
-
-// ops returns the operations in the call log, in order.
-func (e *env) ops() []string {
-	var out []string
-	for _, c := range e.srv.Calls() {
-		out = append(out, c.Operation)
-	}
-	return out
-}
-
-func (e *env) count(op string) int {
-	n := 0
-	for _, c := range e.srv.Calls() {
-		if c.Operation == op {
-			n++
-		}
-	}
-	return n
-}
-
-var writeOps = []string{"CreateDomain", "UpdateDomain", "DeleteDomain", "AddTags", "DeleteTags"}
-
-func (e *env) writes() []string {
-	var out []string
-	for _, op := range e.ops() {
-		if slices.Contains(writeOps, op) {
-			out = append(out, op)
-		}
-	}
-	return out
-}
-
-func seedOptions(extra ...smdomain.Option) []smdomain.Option {
-	return append([]smdomain.Option{
-		smdomain.WithAuthMode(types.AuthModeIam),
-		smdomain.WithVPC("vpc-0abc1234def567890", "subnet-0abc1234def567890"),
-		smdomain.WithExecutionRole(testRole),
-		smdomain.WithSecurityGroups("sg-0abc1234def567890"),
-		smdomain.WithTags(map[string]string{"Environment": "Development", "Project": "MachineLearning"}),
-	}, extra...)
-}
-
-func mustSpec(t testing.TB, name string, opts ...smdomain.Option) *smdomain.Spec {
-	t.Helper()
-	spec, err := smdomain.NewSpec(name, opts...)
-	if err != nil {
-		t.Fatalf("NewSpec: %v", err)
-	}
-	return spec
-}
-
-func mustEnsure(t testing.TB, c *smdomain.Client, spec *smdomain.Spec) *smdomain.Result {
-	t.Helper()
-	res, err := c.Ensure(context.Background(), spec)
-	if err != nil {
-		t.Fatalf("Ensure: %v", err)
-	}
-	return res
-}
 
 func TestEnsureCreatesThenUnchanged(t *testing.T) {
 	e := newEnv(t)
@@ -501,56 +405,6 @@ func TestEnsureRefusesCrossAccountRole(t *testing.T) {
 	}
 }
 
-func TestGetAndDelete(t *testing.T) {
-	e := newEnv(t)
-	ctx := context.Background()
-	if _, err := e.client.Get(ctx, smdomain.ByName("nothing")); !errors.Is(err, smdomain.ErrNotFound) {
-		t.Fatalf("Get missing: %v, want ErrNotFound", err)
-	}
-	res, err := e.client.Delete(ctx, "nothing")
-	if err != nil || res.Action != smdomain.ActionUnchanged {
-		t.Fatalf("Delete missing: %v %v, want unchanged", res, err)
-	}
-	created := mustEnsure(t, e.client, mustSpec(t, "doomed", seedOptions()...))
-	got, err := e.client.Get(ctx, smdomain.ByName("doomed"))
-	if err != nil || got.ID != created.Domain.ID {
-		t.Fatalf("Get: %v %v", got, err)
-	}
-	e.srv.ResetCalls()
-	res, err = e.client.Delete(ctx, "doomed", smdomain.WithDeleteHomeEFS())
-	if err != nil || res.Action != smdomain.ActionDeleted {
-		t.Fatalf("Delete: %v %v", res, err)
-	}
-	if ids := e.srv.DomainIDs(); len(ids) != 0 {
-		t.Errorf("domains after delete: %v", ids)
-	}
-	if n := e.count("DeleteDomain"); n != 1 {
-		t.Errorf("DeleteDomain calls = %d, want 1", n)
-	}
-	if p, ok := e.srv.RetentionPolicy(created.Domain.ID); !ok || p != types.RetentionTypeDelete {
-		t.Errorf("retention policy sent = %q (%v), want Delete", p, ok)
-	}
-}
-
-func TestGetAmbiguous(t *testing.T) {
-	e := newEnv(t)
-	ctx := context.Background()
-	spec := mustSpec(t, "twin", seedOptions()...)
-	for range 2 {
-		if _, err := e.sm.CreateDomain(ctx, spec.CreateDomainInput()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, err := e.client.Get(ctx, smdomain.ByName("twin"))
-	var ae *smdomain.AmbiguousNameError
-	if !errors.As(err, &ae) || len(ae.DomainIDs) != 2 {
-		t.Fatalf("Get: %v, want *AmbiguousNameError with two IDs", err)
-	}
-	if _, err := e.client.Ensure(ctx, spec); !errors.As(err, &ae) {
-		t.Fatalf("Ensure: %v, want *AmbiguousNameError", err)
-	}
-}
-
 // TestEnsureOneWayFields covers the settings UpdateDomain changes in one
 // direction only: a VPC can be added to a domain that has none, and home
 // EFS creation can go from Disabled to Enabled, but not back.
@@ -610,3 +464,159 @@ func TestEnsureOneWayFields(t *testing.T) {
 		})
 	}
 }
+
+// A change to one member of the RStudio domain settings is sent in
+// RStudioServerProDomainSettingsForUpdate, whose DomainExecutionRoleArn the
+// model requires: the update must carry it alongside.
+func TestEnsureRStudioSettingCarriesDomainRole(t *testing.T) {
+	e := newEnv(t)
+	rs := func(instance types.AppInstanceType) smdomain.Option {
+		return smdomain.WithDomainSettings(&types.DomainSettings{
+			RStudioServerProDomainSettings: &types.RStudioServerProDomainSettings{
+				DomainExecutionRoleArn: aws.String(rstudioRole),
+				DefaultResourceSpec:    &types.ResourceSpec{InstanceType: instance},
+			},
+		})
+	}
+	mustEnsure(t, e.client, mustSpec(t, "rs", smdomain.WithExecutionRole(testRole), rs(types.AppInstanceTypeSystem)))
+	spec := mustSpec(t, "rs", smdomain.WithExecutionRole(testRole), rs(types.AppInstanceTypeMlT3Medium))
+	res, err := e.client.Ensure(context.Background(), spec)
+	if err != nil {
+		t.Fatalf("Ensure with a changed RStudio DefaultResourceSpec: %v", err)
+	}
+	if res.Action != smdomain.ActionUpdated {
+		t.Fatalf("action %q, want updated", res.Action)
+	}
+	p, err := e.client.Plan(context.Background(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Action != smdomain.PlanNoOp {
+		t.Fatalf("plan after update:\n%s", p)
+	}
+}
+
+// A domain created without HomeEfsFileSystemCreation has a home EFS volume
+// (Enabled is the service's default); asking for Disabled needs a new
+// domain, so Plan must say replace-required and Ensure must write nothing.
+func TestPlanHomeEFSDisabledOnDefaultDomainForcesReplacement(t *testing.T) {
+	e := newEnv(t)
+	mustEnsure(t, e.client, mustSpec(t, "efs", smdomain.WithExecutionRole(testRole)))
+	spec := mustSpec(t, "efs", smdomain.WithExecutionRole(testRole),
+		smdomain.WithHomeEFSCreation(types.HomeEfsFileSystemCreationDisabled))
+	p, err := e.client.Plan(context.Background(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Action != smdomain.PlanReplaceRequired {
+		t.Errorf("plan:\n%s want replace-required", p)
+	}
+	e.srv.ResetCalls()
+	_, err = e.client.Ensure(context.Background(), spec)
+	var rr *smdomain.ReplacementRequiredError
+	if !errors.As(err, &rr) {
+		t.Errorf("Ensure: %v, want *ReplacementRequiredError", err)
+	}
+	if w := e.writes(); len(w) != 0 {
+		t.Errorf("Delete writes: %v, want none", w)
+	}
+}
+
+// Ensure on an Update_Failed domain whose settings already match but whose
+// tags differ must not report success with the domain still Update_Failed
+// (the same Ensure with matching tags is a *StatusError).
+func TestEnsureUpdateFailedTagOnlyChange(t *testing.T) {
+	e := newEnv(t)
+	res := mustEnsure(t, e.client, mustSpec(t, "uf", seedOptions()...))
+	if err := e.srv.SetDomainStatus(res.Domain.ID, "Update_Failed", "subnet gone"); err != nil {
+		t.Fatal(err)
+	}
+	spec := mustSpec(t, "uf", seedOptions(smdomain.WithTags(map[string]string{"Project": "Other"}))...)
+	res, err := e.client.Ensure(context.Background(), spec)
+	if err == nil {
+		t.Fatalf("Ensure: action %q, domain status %q, nil error; want *StatusError", res.Action, res.Domain.Status)
+	}
+	var se *smdomain.StatusError
+	if !errors.As(err, &se) || se.Status != "Update_Failed" {
+		t.Fatalf("Ensure: %v, want *StatusError Update_Failed", err)
+	}
+}
+
+// A domain with 50 tags (the most a resource may carry) and a spec of 50
+// tags that swaps one key: the target is valid, so Ensure must reach it
+// (the removed tag must go before the new one is added).
+func TestEnsureTagSwapAtTagLimit(t *testing.T) {
+	e := newEnv(t)
+	tags := func(from int) map[string]string {
+		m := map[string]string{}
+		for i := from; i < from+50; i++ {
+			m[fmt.Sprintf("k%02d", i)] = "v"
+		}
+		return m
+	}
+	// Made elsewhere: Ensure would not create a domain of 50 tags, since
+	// its create token takes one of them (TestCreateTagsLeaveRoomForToken).
+	if _, err := e.sm.CreateDomain(context.Background(),
+		mustSpec(t, "tl", smdomain.WithExecutionRole(testRole), smdomain.WithTags(tags(0))).CreateDomainInput()); err != nil {
+		t.Fatal(err)
+	}
+	spec := mustSpec(t, "tl", smdomain.WithExecutionRole(testRole), smdomain.WithTags(tags(1)))
+	res, err := e.client.Ensure(context.Background(), spec)
+	if err != nil {
+		t.Fatalf("Ensure: %v", err)
+	}
+	if res.Action != smdomain.ActionUpdated {
+		t.Errorf("action %q, want updated", res.Action)
+	}
+	p, err := e.client.Plan(context.Background(), spec)
+	if err != nil || p.Action != smdomain.PlanNoOp {
+		t.Fatalf("plan after Ensure: %v\n%s", err, p)
+	}
+}
+
+// TestEnsureReportsRejectedUpdate: when the service rejects UpdateDomain,
+// Ensure returns the service's error (reachable with errors.As) and no
+// Result, and the next Plan still shows the change, so no caller can take a
+// rejected update for a success.
+func TestEnsureReportsRejectedUpdate(t *testing.T) {
+	clock := smdomaintest.NewFakeClock(time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC))
+	srv := smdomaintest.NewServer(smdomaintest.WithClock(clock))
+	t.Cleanup(srv.Close)
+	client := smdomain.NewFromConfig(srv.AWSConfig(), smdomain.WithClock(clock))
+	ctx := context.Background()
+	opts := []smdomain.Option{
+		smdomain.WithVPC("vpc-0abc1234def567890", "subnet-0abc1234def567890"),
+		smdomain.WithExecutionRole("arn:aws:iam::123456789012:role/SageMakerExecutionRole"),
+		smdomain.WithSecurityGroups("sg-0abc1234def567890"),
+	}
+	spec, err := smdomain.NewSpec("rejected", opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Ensure(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	changed, err := smdomain.NewSpec("rejected", append(opts, smdomain.WithAppNetworkAccessType(types.AppNetworkAccessTypeVpcOnly))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	srv.Fail("UpdateDomain", 100)
+	res, err := client.Ensure(ctx, changed)
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("Ensure = %v, %v; want the service's error", res, err)
+	}
+	if res != nil {
+		t.Errorf("Ensure returned a Result with its error: %+v", res)
+	}
+	plan, err := client.Plan(ctx, changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Action != smdomain.PlanUpdate {
+		t.Errorf("plan after the rejected update: %q, want update", plan.Action)
+	}
+}
+
+const rstudioRole = "arn:aws:iam::123456789012:role/RStudioDomainRole"

@@ -2,7 +2,6 @@ package smdomain_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -11,100 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/finegrained/smdomain"
+	"github.com/google/go-cmp/cmp"
 )
-
-const (
-	aliceRole = "arn:aws:iam::123456789012:role/alice-fraud-data"
-	bobRole   = "arn:aws:iam::123456789012:role/bob-churn-data"
-)
-
-var memberWriteOps = []string{"CreateUserProfile", "UpdateUserProfile", "DeleteUserProfile",
-	"CreateSpace", "UpdateSpace", "DeleteSpace", "DeleteApp"}
-
-// memberWrites returns the member write calls in the log, in order.
-func (e *env) memberWrites() []string {
-	var out []string
-	for _, op := range e.ops() {
-		if slices.Contains(memberWriteOps, op) || slices.Contains(writeOps, op) {
-			out = append(out, op)
-		}
-	}
-	return out
-}
-
-func mustProfile(t testing.TB, name string, opts ...smdomain.UserProfileOption) *smdomain.UserProfileSpec {
-	t.Helper()
-	p, err := smdomain.NewUserProfileSpec(name, opts...)
-	if err != nil {
-		t.Fatalf("NewUserProfileSpec(%q): %v", name, err)
-	}
-	return p
-}
-
-func mustSpace(t testing.TB, name string, opts ...smdomain.SpaceOption) *smdomain.SpaceSpec {
-	t.Helper()
-	s, err := smdomain.NewSpaceSpec(name, opts...)
-	if err != nil {
-		t.Fatalf("NewSpaceSpec(%q): %v", name, err)
-	}
-	return s
-}
-
-// team is the team file: two users with their own roles, a shared project
-// space and alice's private space. Options override its parts.
-type team struct {
-	name      string // default "fraud-ml"
-	aliceRole string
-	sharing   types.SharingType
-	prune     bool
-	withoutB  bool
-}
-
-func (tm team) spec(t testing.TB) *smdomain.Spec {
-	t.Helper()
-	if tm.aliceRole == "" {
-		tm.aliceRole = aliceRole
-	}
-	if tm.name == "" {
-		tm.name = "fraud-ml"
-	}
-	if tm.sharing == "" {
-		tm.sharing = types.SharingTypeShared
-	}
-	profiles := []*smdomain.UserProfileSpec{
-		mustProfile(t, "alice", smdomain.WithExecutionRole(tm.aliceRole),
-			smdomain.WithTags(map[string]string{"team": "fraud"})),
-	}
-	if !tm.withoutB {
-		profiles = append(profiles, mustProfile(t, "bob", smdomain.WithExecutionRole(bobRole),
-			smdomain.WithSecurityGroups("sg-0bob1234def567890")))
-	}
-	spaces := []*smdomain.SpaceSpec{
-		mustSpace(t, "fraud-detection", smdomain.WithSpaceSharing(tm.sharing),
-			smdomain.WithSpaceOwner("alice"),
-			smdomain.WithSpaceSettings(&types.SpaceSettings{AppType: types.AppTypeJupyterLab}),
-			smdomain.WithTags(map[string]string{"project": "fraud"})),
-		mustSpace(t, "alice-scratch", smdomain.WithSpaceSharing(types.SharingTypePrivate),
-			smdomain.WithSpaceOwner("alice"),
-			smdomain.WithSpaceSettings(&types.SpaceSettings{AppType: types.AppTypeCodeEditor})),
-	}
-	opts := seedOptions(smdomain.WithUserProfiles(profiles...), smdomain.WithSpaces(spaces...))
-	if tm.prune {
-		opts = append(opts, smdomain.WithPrune())
-	}
-	return mustSpec(t, tm.name, opts...)
-}
-
-func memberActions(rs []smdomain.MemberResult) map[string]smdomain.Action {
-	out := map[string]smdomain.Action{}
-	for _, r := range rs {
-		out[string(r.Kind)+" "+r.Name] = r.Action
-	}
-	return out
-}
 
 func TestEnsureTeamFileCreatesThenUnchanged(t *testing.T) {
 	e := newEnv(t)
@@ -349,25 +257,6 @@ func TestProfileNamesMatchWithoutCase(t *testing.T) {
 	if w := e.memberWrites(); len(w) != 0 {
 		t.Errorf("wrote %v", w)
 	}
-}
-
-// bodyOf returns the JSON body of the only call of op in the log.
-func (e *env) bodyOf(t *testing.T, op string) map[string]any {
-	t.Helper()
-	var bodies []map[string]any
-	for _, c := range e.srv.Calls() {
-		if c.Operation == op {
-			var doc map[string]any
-			if err := json.Unmarshal(c.Body, &doc); err != nil {
-				t.Fatal(err)
-			}
-			bodies = append(bodies, doc)
-		}
-	}
-	if len(bodies) != 1 {
-		t.Fatalf("%s called %d times, want once", op, len(bodies))
-	}
-	return bodies[0]
 }
 
 func TestEnsureChangedRoleIsOneMinimalUpdate(t *testing.T) {

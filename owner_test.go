@@ -3,13 +3,13 @@ package smdomain_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/finegrained/smdomain"
+	"github.com/google/go-cmp/cmp"
 )
 
 // liveTags returns the tags on arn but the create token, which every
@@ -100,5 +100,27 @@ func TestOwnerRefusesOthersDomains(t *testing.T) {
 	// The owner itself may delete its domain.
 	if res, err := e.newClient(smdomain.WithOwner("team-a")).Delete(ctx, "theirs"); err != nil || res.Action != smdomain.ActionDeleted {
 		t.Errorf("owner's Delete: %v %v", res, err)
+	}
+}
+
+// With WithOwner the owner tag joins the spec's tags; 50 spec tags plus
+// the owner's are more than the service allows, so Plan and Ensure must
+// refuse before any call rather than plan a create the service rejects.
+func TestOwnerTagOverTagLimit(t *testing.T) {
+	e := newEnv(t, smdomain.WithOwner("team-a"))
+	tags := map[string]string{}
+	for i := range 50 {
+		tags[fmt.Sprintf("k%02d", i)] = "v"
+	}
+	spec := mustSpec(t, "ot", smdomain.WithExecutionRole(testRole), smdomain.WithTags(tags))
+	var ve *smdomain.ValidationError
+	if p, err := e.client.Plan(context.Background(), spec); !errors.As(err, &ve) {
+		t.Errorf("Plan: %v, %v; want *ValidationError", p, err)
+	}
+	if _, err := e.client.Ensure(context.Background(), spec); !errors.As(err, &ve) {
+		t.Errorf("Ensure: %v; want *ValidationError", err)
+	}
+	if ops := e.ops(); len(ops) != 0 {
+		t.Errorf("calls: %v, want none", ops)
 	}
 }

@@ -10,12 +10,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
-	smithy "github.com/aws/smithy-go"
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/aws/smithy-go"
 	"github.com/finegrained/smdomain"
 	"github.com/finegrained/smdomain/internal/backoff"
 	"github.com/finegrained/smdomain/smdomaintest"
+	"github.com/google/go-cmp/cmp"
 )
 
 // waitEnv is an emulator on a fake clock with a real SDK client pointed at
@@ -475,5 +474,25 @@ func TestWaiterRetryableOverride(t *testing.T) {
 	ms := time.Millisecond
 	if diff := cmp.Diff([]time.Duration{0, 2000 * ms, 5920 * ms, 13760 * ms, 15000 * ms}, e.polls()); diff != "" {
 		t.Errorf("poll times after per-call delays (-want +got):\n%s", diff)
+	}
+}
+
+// Waiter options that every wait refuses (MaxDelay below MinDelay) must be
+// refused before Ensure or Delete writes, not after CreateDomain.
+func TestBadWaitOptionsRefusedBeforeWrite(t *testing.T) {
+	e := newEnv(t, smdomain.WithWaitOptions(func(o *smdomain.DomainInServiceWaiterOptions) { o.MaxDelay = time.Second }))
+	if _, err := e.client.Ensure(context.Background(), mustSpec(t, "w", smdomain.WithExecutionRole(testRole))); err == nil {
+		t.Error("Ensure: nil error, want the MinDelay/MaxDelay error")
+	}
+	if w := e.writes(); len(w) != 0 {
+		t.Errorf("Ensure writes: %v, want none", w)
+	}
+	mustEnsure(t, e.newClient(), mustSpec(t, "w", smdomain.WithExecutionRole(testRole)))
+	e.srv.ResetCalls()
+	if _, err := e.client.Delete(context.Background(), "w"); err == nil {
+		t.Error("Delete: nil error, want the MinDelay/MaxDelay error")
+	}
+	if w := e.writes(); len(w) != 0 {
+		t.Errorf("Delete writes: %v, want none", w)
 	}
 }

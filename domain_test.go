@@ -1,0 +1,60 @@
+package smdomain_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	"github.com/finegrained/smdomain"
+)
+
+func TestGetAndDelete(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.client.Get(ctx, smdomain.ByName("nothing")); !errors.Is(err, smdomain.ErrNotFound) {
+		t.Fatalf("Get missing: %v, want ErrNotFound", err)
+	}
+	res, err := e.client.Delete(ctx, "nothing")
+	if err != nil || res.Action != smdomain.ActionUnchanged {
+		t.Fatalf("Delete missing: %v %v, want unchanged", res, err)
+	}
+	created := mustEnsure(t, e.client, mustSpec(t, "doomed", seedOptions()...))
+	got, err := e.client.Get(ctx, smdomain.ByName("doomed"))
+	if err != nil || got.ID != created.Domain.ID {
+		t.Fatalf("Get: %v %v", got, err)
+	}
+	e.srv.ResetCalls()
+	res, err = e.client.Delete(ctx, "doomed", smdomain.WithDeleteHomeEFS())
+	if err != nil || res.Action != smdomain.ActionDeleted {
+		t.Fatalf("Delete: %v %v", res, err)
+	}
+	if ids := e.srv.DomainIDs(); len(ids) != 0 {
+		t.Errorf("domains after delete: %v", ids)
+	}
+	if n := e.count("DeleteDomain"); n != 1 {
+		t.Errorf("DeleteDomain calls = %d, want 1", n)
+	}
+	if p, ok := e.srv.RetentionPolicy(created.Domain.ID); !ok || p != types.RetentionTypeDelete {
+		t.Errorf("retention policy sent = %q (%v), want Delete", p, ok)
+	}
+}
+
+func TestGetAmbiguous(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	spec := mustSpec(t, "twin", seedOptions()...)
+	for range 2 {
+		if _, err := e.sm.CreateDomain(ctx, spec.CreateDomainInput()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := e.client.Get(ctx, smdomain.ByName("twin"))
+	var ae *smdomain.AmbiguousNameError
+	if !errors.As(err, &ae) || len(ae.DomainIDs) != 2 {
+		t.Fatalf("Get: %v, want *AmbiguousNameError with two IDs", err)
+	}
+	if _, err := e.client.Ensure(ctx, spec); !errors.As(err, &ae) {
+		t.Fatalf("Ensure: %v, want *AmbiguousNameError", err)
+	}
+}
