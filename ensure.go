@@ -147,8 +147,10 @@ func (c *Client) Ensure(ctx context.Context, spec *Spec) (*Result, error) {
 		res.Action, res.Changes, live = done.action, done.changes, done.live
 	}
 	res.Domain = newDomain(live.raw.(*sagemaker.DescribeDomainOutput))
-	if sp.plan.DomainID == "" && len(sp.members) > 0 {
-		// The domain was created: plan its members again now that it exists.
+	if sp.plan.DomainID != res.Domain.ID && len(sp.members) > 0 {
+		// The domain was created (or made anew after one that was being
+		// deleted, or another creator's adopted): plan its members again
+		// against the domain that now stands.
 		if sp.members, err = c.planMembers(ctx, spec, res.Domain.ID); err != nil {
 			return res, err
 		}

@@ -490,3 +490,33 @@ func TestPlanRefusesWhatEnsureWouldRefuse(t *testing.T) {
 		t.Fatalf("Plan: %v, want the *RoleAccountError Ensure gives", err)
 	}
 }
+
+// A domain found Deleting is waited out and made anew; its members are
+// planned against the new domain, not the one that went.
+func TestEnsureMembersAfterDomainWasDeleting(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	old := mustEnsure(t, e.client, team{}.spec(t)).Domain.ID
+	if _, err := e.client.Delete(ctx, "fraud-ml", smdomain.WithCascade()); err != nil {
+		t.Fatal(err)
+	}
+	// Delete waited until it was gone; make one that is Deleting now.
+	mustEnsure(t, e.client, team{}.spec(t))
+	id := e.srv.DomainIDs()[0]
+	if err := e.srv.SetDomainStatus(id, "Deleting", ""); err != nil {
+		t.Fatal(err)
+	}
+	res := mustEnsure(t, e.newClient(), team{}.spec(t))
+	if res.Domain.ID == id || res.Domain.ID == old {
+		t.Fatalf("Ensure kept domain %s, want a new one", res.Domain.ID)
+	}
+	for _, m := range res.Members {
+		if m.Action != smdomain.ActionCreated {
+			t.Errorf("%s %s: %s, want created in the new domain", m.Kind, m.Name, m.Action)
+		}
+	}
+	p, err := e.newClient().Plan(ctx, team{}.spec(t))
+	if err != nil || p.Action != smdomain.PlanNoOp {
+		t.Errorf("Plan after: %v %v, want no-op", p, err)
+	}
+}
