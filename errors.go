@@ -187,22 +187,23 @@ func (e FieldError) Error() string {
 // Problems, not by comparing Error's text.
 type ValidationError struct {
 	Problems []FieldError
-	// Kind is what was checked: "" for a domain spec (members' problems
-	// included), KindUserProfile or KindSpace for a member spec on its own.
-	Kind MemberKind
+	// What names what was checked: "" for a domain spec (its members'
+	// problems included), "user profile spec" or "space spec" for a member
+	// spec on its own, "Studio URL request" for StudioURL's options.
+	What string
 }
 
 // Error lists every problem, one a line when there are several.
 func (e *ValidationError) Error() string {
-	what := "domain"
-	if e.Kind != "" {
-		what = string(e.Kind)
+	what := "domain spec"
+	if e.What != "" {
+		what = e.What
 	}
 	if len(e.Problems) == 1 {
-		return "invalid " + what + " spec: " + e.Problems[0].Error()
+		return "invalid " + what + ": " + e.Problems[0].Error()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "invalid %s spec: %d problems:", what, len(e.Problems))
+	fmt.Fprintf(&b, "invalid %s: %d problems:", what, len(e.Problems))
 	for _, p := range e.Problems {
 		b.WriteString("\n  - ")
 		b.WriteString(p.Error())

@@ -138,12 +138,12 @@ func ssoProblems(auth types.AuthMode, hasSSO bool, field string) []FieldError {
 	return nil
 }
 
-// memberKindOf is the Kind of a member's *ValidationError: the member's
-// when it is checked on its own (no prefix), the domain's ("") when its
-// problems are part of a domain spec's.
-func memberKindOf(prefix string, k MemberKind) MemberKind {
+// memberSpecName is the What of a member's *ValidationError: the member
+// spec's when it is checked on its own (no prefix), the domain spec's ("")
+// when its problems are part of a domain spec's.
+func memberSpecName(prefix string, k MemberKind) string {
 	if prefix != "" {
 		return ""
 	}
-	return k
+	return string(k) + " spec"
 }

@@ -118,7 +118,7 @@ func newSpaceSpec(in *sagemaker.CreateSpaceInput, prefix string) (*SpaceSpec, er
 		}
 	}
 	if len(problems) > 0 {
-		return nil, &ValidationError{Problems: problems, Kind: memberKindOf(prefix, KindSpace)}
+		return nil, &ValidationError{Problems: problems, What: memberSpecName(prefix, KindSpace)}
 	}
 	return &SpaceSpec{takeTags(in)}, nil
 }

@@ -116,7 +116,7 @@ func (c *Client) StudioURL(ctx context.Context, domain DomainRef, userProfile st
 		}
 	}
 	if len(problems) > 0 {
-		return "", &ValidationError{Problems: problems}
+		return "", &ValidationError{Problems: problems, What: "Studio URL request"}
 	}
 	live, err := c.lookup(ctx, domain)
 	if err != nil {

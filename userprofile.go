@@ -78,7 +78,7 @@ func NewUserProfileSpec(name string, opts ...UserProfileOption) (*UserProfileSpe
 // field.
 func newUserProfileSpec(in *sagemaker.CreateUserProfileInput, prefix string) (*UserProfileSpec, error) {
 	if problems := memberProblems("CreateUserProfile", in, in.Tags, prefix); len(problems) > 0 {
-		return nil, &ValidationError{Problems: problems, Kind: memberKindOf(prefix, KindUserProfile)}
+		return nil, &ValidationError{Problems: problems, What: memberSpecName(prefix, KindUserProfile)}
 	}
 	return &UserProfileSpec{takeTags(in)}, nil
 }
