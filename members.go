@@ -268,7 +268,7 @@ const DefaultConcurrency = 4
 // each group with bounded concurrency. Steps with nothing to do make no
 // call. It returns what it did, in the plan's order, even when some
 // member failed; the error then joins every member's error.
-func (c *Client) ensureMembers(ctx context.Context, domainID string, steps []*step, deadline time.Time) ([]MemberResult, error) {
+func (c *Client) ensureMembers(ctx context.Context, domain *sagemaker.DescribeDomainOutput, steps []*step, deadline time.Time) ([]MemberResult, error) {
 	groups := [][]*step{nil, nil, nil}
 	for _, s := range steps {
 		switch {
@@ -283,7 +283,7 @@ func (c *Client) ensureMembers(ctx context.Context, domainID string, steps []*st
 	var out []MemberResult
 	for _, g := range groups {
 		results, err := c.runSteps(ctx, g, func(ctx context.Context, s *step) (MemberResult, error) {
-			return c.carryOut(ctx, domainID, s, deadline)
+			return c.carryOut(ctx, domain, s, deadline)
 		})
 		out = append(out, results...)
 		if err != nil {
@@ -293,11 +293,12 @@ func (c *Client) ensureMembers(ctx context.Context, domainID string, steps []*st
 	return out, nil
 }
 
-// carryOut does one step.
-func (c *Client) carryOut(ctx context.Context, domainID string, s *step, deadline time.Time) (MemberResult, error) {
+// carryOut does one step in domain.
+func (c *Client) carryOut(ctx context.Context, domain *sagemaker.DescribeDomainOutput, s *step, deadline time.Time) (MemberResult, error) {
+	domainID := aws.ToString(domain.DomainId)
 	mr := MemberResult{Kind: s.k.member, Name: s.name, Action: ActionUnchanged}
 	if s.res == nil {
-		changes, err := c.offboard(ctx, domainID, s, deadline)
+		changes, err := c.offboard(ctx, domain, s, deadline)
 		mr.Changes = changes
 		if len(changes) > 0 {
 			mr.Action = ActionDeleted
@@ -374,27 +375,21 @@ func (c *Client) runSteps(ctx context.Context, steps []*step, fn func(context.Co
 }
 
 // offboard deletes what an offboarding step lists: the apps, then the
-// spaces, then the user profile, each group gone before the next starts.
-func (c *Client) offboard(ctx context.Context, domainID string, s *step, deadline time.Time) ([]Change, error) {
+// spaces, then the user profile, each group gone before the next starts,
+// checking before each delete that the Client still owns domain
+// (WithOwner). When it stops part way the error is a *CascadeError.
+func (c *Client) offboard(ctx context.Context, domain *sagemaker.DescribeDomainOutput, s *step, deadline time.Time) ([]Change, error) {
 	want := map[string]bool{}
 	for _, ch := range s.gone {
 		want[ch.Path] = true
 	}
-	only := func(list func(context.Context, string) ([]resident, error)) func(context.Context, string) ([]resident, error) {
+	only := func(list residentLister) residentLister {
 		return func(ctx context.Context, id string) ([]resident, error) {
 			all, err := list(ctx, id)
 			return slices.DeleteFunc(all, func(r resident) bool { return !want[r.kind+"."+r.name] }), err
 		}
 	}
-	var changes []Change
-	for _, list := range []func(context.Context, string) ([]resident, error){c.listApps, c.listSpaces, c.listUserProfiles} {
-		deleted, err := c.drain(ctx, domainID, deadline, only(list))
-		changes = append(changes, deleted...)
-		if err != nil {
-			return changes, err
-		}
-	}
-	return changes, nil
+	return c.cascade(ctx, domain, deadline, func(list residentLister) residentLister { return only(list) })
 }
 
 // DomainRef names an existing domain, by name or by ID; build one with
@@ -421,8 +416,12 @@ func (d DomainRef) String() string {
 func quote(s string) string { return fmt.Sprintf("%q", s) }
 
 // resolve finds the domain d names; an error wrapping ErrNotFound when
-// there is none. With WithOwner it refuses a domain it does not own.
+// there is none. With WithOwner it refuses, before any call, a bad owner
+// value, and then a domain it does not own.
 func (c *Client) resolve(ctx context.Context, d DomainRef) (*sagemaker.DescribeDomainOutput, error) {
+	if err := c.checkOwnerValue(); err != nil {
+		return nil, err
+	}
 	var out *sagemaker.DescribeDomainOutput
 	var err error
 	if d.id != "" {
@@ -495,17 +494,16 @@ func (c *Client) PlanMember(ctx context.Context, domain DomainRef, m Member) (*M
 	return &mp, nil
 }
 
-func (c *Client) memberStep(ctx context.Context, domain DomainRef, m Member) (*step, string, error) {
+func (c *Client) memberStep(ctx context.Context, domain DomainRef, m Member) (*step, *sagemaker.DescribeDomainOutput, error) {
 	live, err := c.resolve(ctx, domain)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	if err := c.memberContext(ctx, live, m); err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
-	id := aws.ToString(live.DomainId)
-	s, err := c.planMember(ctx, id, m, liveMember{name: m.Name()})
-	return s, id, err
+	s, err := c.planMember(ctx, aws.ToString(live.DomainId), m, liveMember{name: m.Name()})
+	return s, live, err
 }
 
 // EnsureMember creates or updates one user profile or space of an
@@ -521,14 +519,14 @@ func (c *Client) EnsureMember(ctx context.Context, domain DomainRef, m Member) (
 		return nil, err
 	}
 	deadline := c.opts.clock.Now().Add(c.opts.maxWait)
-	s, id, err := c.memberStep(ctx, domain, m)
+	s, live, err := c.memberStep(ctx, domain, m)
 	if err != nil {
 		return nil, err
 	}
 	if s.plan.action == PlanReplaceRequired {
-		return nil, &ReplacementRequiredError{DomainID: id, Changes: replacements(s.memberPlan().Changes)}
+		return nil, &ReplacementRequiredError{DomainID: aws.ToString(live.DomainId), Changes: replacements(s.memberPlan().Changes)}
 	}
-	mr, err := c.carryOut(ctx, id, s, deadline)
+	mr, err := c.carryOut(ctx, live, s, deadline)
 	if err != nil {
 		return nil, err
 	}
@@ -540,7 +538,10 @@ func (c *Client) EnsureMember(ctx context.Context, domain DomainRef, m Member) (
 // it owns (and their apps), then the profile, and with it the user's
 // access to their home directory; for a space its apps, then the space.
 // A member that does not exist is ActionUnchanged, not an error. The
-// Result's Changes list what was deleted, in order.
+// Result's Changes list what was deleted, in order. Throttles and 5xx
+// answers are tried again within WithMaxWait; an offboarding that stops
+// part way returns the Result of what it deleted together with a
+// *CascadeError that lists it too.
 func (c *Client) RemoveMember(ctx context.Context, domain DomainRef, kind MemberKind, name string) (*MemberResult, error) {
 	if kind != KindUserProfile && kind != KindSpace {
 		return nil, &ValidationError{Problems: []FieldError{{Rule: RuleEnum, Value: string(kind),
@@ -568,9 +569,9 @@ func (c *Client) RemoveMember(ctx context.Context, domain DomainRef, kind Member
 	if len(steps) == 0 {
 		return &MemberResult{Kind: kind, Name: name, Action: ActionUnchanged}, nil
 	}
-	mr, err := c.carryOut(ctx, id, steps[0], deadline)
+	mr, err := c.carryOut(ctx, live, steps[0], deadline)
 	if err != nil {
-		return nil, err
+		return &mr, err
 	}
 	return &mr, nil
 }
