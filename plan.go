@@ -188,7 +188,9 @@ func render(v any) string {
 // members or prunes, ListUserProfiles, ListSpaces, each declared member's
 // Describe call (and ListTags when its tags are managed), and ListApps for
 // an offboarding; once per Client, GetCallerIdentity when an STS client is
-// set.
+// set. When several domains made by racing Ensure calls have the name (see
+// Ensure), it describes each and lists its tags, and plans against the one
+// created first.
 func (c *Client) Plan(ctx context.Context, spec *Spec) (*Plan, error) {
 	if err := checkSpec(spec); err != nil {
 		return nil, err
