@@ -136,8 +136,9 @@ const (
 // "Tags[i].Value", where i is the tag's index in the list the caller gave
 // (LoadSpecJSON, SpecFromCreateDomainInput) or, for NewSpec's tag map, its
 // index in key order, as CreateDomainInput lists them. A pinned ID
-// (WithDomainID) is on "DomainId". A problem with the whole document (not
-// a JSON object) has an empty Field.
+// (WithDomainID) is on "DomainId", and the Client's WithOwner value on
+// "WithOwner". A problem with the whole document (not a JSON object) has
+// an empty Field.
 //
 // Value is the offending value as a string, but never a secret in full: a
 // value is replaced by "[redacted: N characters]" when the field's name

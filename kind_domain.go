@@ -109,8 +109,10 @@ func (r *domainResource) find(ctx context.Context) (*state, error) {
 		}
 		// A domain created so recently that a racer's create could still
 		// be stamped with the same time (and win on its lower ID) may be
-		// about to give way: look again once that can no longer happen.
-		if wait := aws.ToTime(out.CreationTime).Add(claimSettle).Sub(start); wait > 0 && r.spec.DomainID() == "" {
+		// about to give way: look again once that can no longer happen. (A
+		// longer wait would mean that this clock is behind the service's:
+		// waiting would not help.)
+		if wait := aws.ToTime(out.CreationTime).Add(claimSettle).Sub(start); wait > 0 && wait <= claimSettle && r.spec.DomainID() == "" {
 			r.adopted = false
 			if err := r.c.opts.clock.Sleep(ctx, wait); err != nil {
 				return nil, fmt.Errorf("find domain %q: %w", r.spec.Name(), err)
@@ -287,6 +289,7 @@ func (r *domainResource) claim(ctx context.Context, live *state, deadline time.T
 	mine := live.raw.(*sagemaker.DescribeDomainOutput)
 	survivor := details(mine)
 	if wait := aws.ToTime(mine.CreationTime).Add(claimSettle).Sub(r.c.opts.clock.Now()); wait > 0 {
+		wait = min(wait, claimSettle) // more: this clock is behind the service's, which the wait for InService outran
 		if err := r.c.opts.clock.Sleep(ctx, wait); err != nil {
 			return false, fmt.Errorf("create %s: %w", r.label(), err)
 		}
