@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,16 +40,27 @@ func (r resident) settling() bool {
 	return false
 }
 
-// deleteContents deletes the domain's apps, then its spaces, then its user
+// residentLister lists one kind of resident of the domain with the ID.
+type residentLister func(ctx context.Context, domainID string) ([]resident, error)
+
+// cascade deletes the domain's apps, then its spaces, then its user
 // profiles, each group gone before the next starts, as the service
-// requires. It returns the changes made, one per resident deleted.
-func (c *Client) deleteContents(ctx context.Context, id string, deadline time.Time) ([]Change, error) {
+// requires; pick narrows each listing to what is to go (nil: everything).
+// Before each delete it checks that the Client still owns the domain
+// (WithOwner). It returns the changes made, one per resident deleted; when
+// it stops part way, they come with a *CascadeError that lists them too.
+func (c *Client) cascade(ctx context.Context, domain *sagemaker.DescribeDomainOutput, deadline time.Time, pick func(residentLister) residentLister) ([]Change, error) {
+	id := aws.ToString(domain.DomainId)
+	owned := func(ctx context.Context) error { return c.checkOwnerOf(ctx, domain) }
 	var changes []Change
-	for _, list := range []func(context.Context, string) ([]resident, error){c.listApps, c.listSpaces, c.listUserProfiles} {
-		deleted, err := c.drain(ctx, id, deadline, list)
+	for _, list := range []residentLister{c.listApps, c.listSpaces, c.listUserProfiles} {
+		if pick != nil {
+			list = pick(list)
+		}
+		deleted, err := c.drain(ctx, id, deadline, list, owned)
 		changes = append(changes, deleted...)
 		if err != nil {
-			return changes, err
+			return changes, &CascadeError{DomainID: id, Deleted: slices.Clone(changes), Err: err}
 		}
 	}
 	return changes, nil
@@ -58,50 +70,121 @@ func (c *Client) deleteContents(ctx context.Context, id string, deadline time.Ti
 // none is left: a resident that is settling (Pending, Deleting, ...) is
 // waited for, one whose delete is refused because of something still in
 // its way is tried again next round. A Delete_Failed resident is a
-// *StatusError. The rounds back off like the waiters and stop at deadline.
-func (c *Client) drain(ctx context.Context, id string, deadline time.Time, list func(context.Context, string) ([]resident, error)) ([]Change, error) {
+// *StatusError. A list or delete that is throttled or answered with a 5xx
+// (or gets no answer) past the SDK's own retries is tried again next
+// round. owned is checked before each delete. The rounds follow the
+// Client's wait schedule (WithWaitOptions: MinDelay, MaxDelay, Jitter, on
+// its clock) and stop at deadline with an error wrapping ErrWaitTimeout
+// and the last error met.
+func (c *Client) drain(ctx context.Context, id string, deadline time.Time, list residentLister, owned func(context.Context) error) ([]Change, error) {
 	var changes []Change
-	deleted := map[string]bool{}
+	recorded := map[string]bool{}
+	record := func(key, from string) {
+		if !recorded[key] {
+			recorded[key] = true
+			changes = append(changes, Change{Path: key, From: from})
+			c.log(ctx, "deleting", "domain", id, "what", key)
+		}
+	}
+	// unknown holds the deletes sent whose outcome is unknown, with the
+	// status their resident had: recorded once the resident is seen going.
+	unknown := map[string]string{}
 	start := c.opts.clock.Now()
 	for round := 1; ; round++ {
-		residents, err := list(ctx, id)
+		left, lastErr, err := c.drainRound(ctx, id, list, owned, unknown, record)
 		if err != nil {
 			return changes, err
 		}
-		left := 0
-		for _, r := range residents {
-			key := r.kind + "." + r.name
-			switch {
-			case r.gone():
-				continue
-			case r.status == "Delete_Failed":
-				return changes, &StatusError{DomainID: id, Status: r.status,
-					FailureReason: fmt.Sprintf("%s %s could not be deleted", r.kind, r.name)}
-			case !r.settling():
-				if err := r.delete(ctx); err != nil && !notFound(err) && !inUse(err) {
-					return changes, fmt.Errorf("domain %s: delete %s %s: %w", id, r.kind, r.name, err)
-				}
-				if !deleted[key] {
-					deleted[key] = true
-					changes = append(changes, Change{Path: key, From: r.status})
-					c.log(ctx, "deleting", "domain", id, "what", key)
-				}
-			}
-			left++
-		}
 		if left == 0 {
+			for _, key := range sortedKeys(unknown) {
+				record(key, unknown[key])
+			}
 			return changes, nil
 		}
 		remaining := deadline.Sub(c.opts.clock.Now())
 		if remaining <= 0 {
-			return changes, fmt.Errorf("domain %s: %d %s still there after %s: %w",
-				id, left, residents[0].kind, c.opts.clock.Now().Sub(start), ErrWaitTimeout)
+			elapsed := c.opts.clock.Now().Sub(start)
+			if lastErr != nil {
+				return changes, fmt.Errorf("domain %s: delete contents: gave up after %s: %w; the last error: %w", id, elapsed, ErrWaitTimeout, lastErr)
+			}
+			return changes, fmt.Errorf("domain %s: %d still there after %s: %w", id, left, elapsed, ErrWaitTimeout)
 		}
-		delay := backoff.Delay(round, DefaultWaitMinDelay, DefaultWaitMaxDelay, remaining, rand.Float64())
-		if err := c.opts.clock.Sleep(ctx, delay); err != nil {
+		if err := c.opts.clock.Sleep(ctx, c.roundDelay(round, remaining)); err != nil {
 			return changes, fmt.Errorf("domain %s: delete contents: %w", id, err)
 		}
 	}
+}
+
+// drainRound is one round of drain: it lists, records the deletes seen
+// going, and deletes what is neither gone nor settling. It returns how
+// many residents are left (-1 when the listing failed) and the last error
+// worth trying again after; err ends the drain.
+func (c *Client) drainRound(ctx context.Context, id string, list residentLister, owned func(context.Context) error,
+	unknown map[string]string, record func(key, from string)) (left int, lastErr, err error) {
+	residents, err := list(ctx, id)
+	if err != nil {
+		if outcomeUnknown(ctx, err) {
+			return -1, err, nil
+		}
+		return 0, nil, err
+	}
+	listed := map[string]resident{}
+	for _, r := range residents {
+		listed[r.kind+"."+r.name] = r
+	}
+	for _, key := range sortedKeys(unknown) {
+		if r, ok := listed[key]; !ok || r.gone() || r.status == "Deleting" {
+			record(key, unknown[key])
+			delete(unknown, key)
+		}
+	}
+	for _, r := range residents {
+		key := r.kind + "." + r.name
+		switch {
+		case r.gone():
+			continue
+		case r.status == "Delete_Failed":
+			return 0, nil, &StatusError{DomainID: id, Status: r.status,
+				FailureReason: fmt.Sprintf("%s %s could not be deleted", r.kind, r.name)}
+		case !r.settling():
+			if err := owned(ctx); err != nil {
+				if !outcomeUnknown(ctx, err) {
+					return 0, nil, err
+				}
+				lastErr = err
+				left++
+				continue
+			}
+			switch err := r.delete(ctx); {
+			case err == nil || notFound(err):
+				record(key, r.status)
+				delete(unknown, key)
+			case inUse(err):
+				// Something is still in its way: again next round.
+			case outcomeUnknown(ctx, err):
+				lastErr = fmt.Errorf("delete %s %s: %w", r.kind, r.name, err)
+				if _, ok := unknown[key]; !ok {
+					unknown[key] = r.status
+				}
+			default:
+				return 0, nil, fmt.Errorf("domain %s: delete %s %s: %w", id, r.kind, r.name, err)
+			}
+		}
+		left++
+	}
+	return left, lastErr, nil
+}
+
+// roundDelay is how long drain waits before its next round: the Client's
+// wait schedule, as WithWaitOptions sets it.
+func (c *Client) roundDelay(round int, remaining time.Duration) time.Duration {
+	o := defaultWaiterOptions[*sagemaker.DescribeDomainInput, *sagemaker.DescribeDomainOutput]()
+	c.waiterOptions(&o)
+	jitter := o.Jitter
+	if jitter == nil {
+		jitter = rand.Float64
+	}
+	return backoff.Delay(round, o.MinDelay, o.MaxDelay, remaining, jitter())
 }
 
 func inUse(err error) bool {
@@ -197,7 +280,7 @@ func (c *Client) listUserProfiles(ctx context.Context, id string) ([]resident, e
 // refusal has another cause.
 func (c *Client) inUseError(ctx context.Context, id string) (*DomainInUseError, error) {
 	e := &DomainInUseError{DomainID: id}
-	for _, list := range []func(context.Context, string) ([]resident, error){c.listApps, c.listSpaces, c.listUserProfiles} {
+	for _, list := range []residentLister{c.listApps, c.listSpaces, c.listUserProfiles} {
 		residents, err := list(ctx, id)
 		if err != nil {
 			return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	smithy "github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/finegrained/smdomain"
@@ -207,4 +208,128 @@ func TestDeleteCascadeFaults(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestDeleteCascadeSurvivesThrottling throttles (three times, which the
+// SDK's own three attempts do not outlast) or fails with a 5xx each call a
+// cascade makes: a single Delete must still delete everything.
+func TestDeleteCascadeSurvivesThrottling(t *testing.T) {
+	for _, op := range []string{"ListApps", "DeleteApp", "ListSpaces", "DeleteSpace", "ListUserProfiles", "DeleteUserProfile"} {
+		for _, fault := range []struct {
+			name string
+			arm  func(*smdomaintest.Server)
+		}{
+			{"throttle3", func(s *smdomaintest.Server) { s.Throttle(op, 3) }},
+			{"fail500x3", func(s *smdomaintest.Server) { s.Fail(op, 3) }},
+			{"throttle7", func(s *smdomaintest.Server) { s.Throttle(op, 7) }},
+		} {
+			t.Run(op+"/"+fault.name, func(t *testing.T) {
+				e, _ := newPopulatedEnv(t)
+				fault.arm(e.srv)
+				res, err := e.client.Delete(context.Background(), "busy", smdomain.WithCascade())
+				if err != nil {
+					t.Fatalf("Delete: %v", err)
+				}
+				if res.Action != smdomain.ActionDeleted || len(res.Changes) != 6 {
+					t.Errorf("Delete: %q with changes %v, want deleted with 6", res.Action, res.Changes)
+				}
+				if ids := e.srv.DomainIDs(); len(ids) != 0 {
+					t.Errorf("domains: %v, want none", ids)
+				}
+			})
+		}
+	}
+}
+
+// TestDeleteCascadeGivesUpTyped throttles every DeleteSpace: the cascade
+// tries again on the schedule WithWaitOptions sets, on the Client's clock,
+// until WithMaxWait runs out, and then says, typed, what it had deleted.
+func TestDeleteCascadeGivesUpTyped(t *testing.T) {
+	e, id := newPopulatedEnv(t)
+	e.srv.Throttle("DeleteSpace", 1_000_000)
+	every := 30 * time.Second
+	c := e.newClient(smdomain.WithMaxWait(10*time.Minute), smdomain.WithWaitOptions(func(o *smdomain.DomainInServiceWaiterOptions) {
+		o.MinDelay, o.MaxDelay = every, every
+		o.Jitter = func() float64 { return 0 }
+	}))
+	e.srv.ResetCalls()
+	res, err := c.Delete(context.Background(), "busy", smdomain.WithCascade())
+	var ce *smdomain.CascadeError
+	if !errors.As(err, &ce) || ce.DomainID != id {
+		t.Fatalf("Delete: %v, want a *CascadeError", err)
+	}
+	apps := []string{"Apps.alice/JupyterServer/default", "Apps.alice/KernelGateway/datascience", "Apps.shared/JupyterLab/default"}
+	if diff := cmp.Diff(apps, changePaths(ce.Deleted)); diff != "" {
+		t.Errorf("CascadeError.Deleted (-want +got):\n%s", diff)
+	}
+	if res == nil || cmp.Diff(apps, changePaths(res.Changes)) != "" {
+		t.Errorf("Result %+v, want its Changes to list the apps", res)
+	}
+	if !errors.Is(err, smdomain.ErrWaitTimeout) {
+		t.Errorf("Delete: %v, want it to match ErrWaitTimeout", err)
+	}
+	var oe *smithy.OperationError
+	if !errors.As(err, &oe) || oe.Operation() != "DeleteSpace" {
+		t.Errorf("Delete: %v, want the last DeleteSpace error reachable", err)
+	}
+	// Each round's DeleteSpace (three attempts of the SDK at one moment)
+	// comes one WithWaitOptions delay after the last.
+	var times []time.Time
+	for _, call := range e.srv.Calls() {
+		if call.Operation == "DeleteSpace" && (len(times) == 0 || !call.Time.Equal(times[len(times)-1])) {
+			times = append(times, call.Time)
+		}
+	}
+	if len(times) < 3 {
+		t.Fatalf("DeleteSpace rounds at %v, want several", times)
+	}
+	for i := 1; i < len(times); i++ {
+		if gap := times[i].Sub(times[i-1]); gap != every {
+			t.Errorf("round %d of DeleteSpace came %v after the last, want %v", i+1, gap, every)
+		}
+	}
+	if n := e.count("DeleteUserProfile") + e.count("DeleteDomain"); n != 0 {
+		t.Errorf("went on past the spaces: %v", e.ops())
+	}
+}
+
+// TestOffboardingSurvivesThrottling: the offboardings of Ensure WithPrune
+// and of RemoveMember go through the same cascade, throttles and all; one
+// that gives up returns what it deleted.
+func TestOffboardingSurvivesThrottling(t *testing.T) {
+	prepare := func(t *testing.T) (*env, string) {
+		e := newEnv(t)
+		id := mustEnsure(t, e.client, team{name: "offboard"}.spec(t)).Domain.ID
+		if _, err := e.sm.CreateApp(context.Background(), &sagemaker.CreateAppInput{DomainId: aws.String(id),
+			UserProfileName: aws.String("bob"), AppType: types.AppTypeJupyterServer, AppName: aws.String("default")}); err != nil {
+			t.Fatal(err)
+		}
+		return e, id
+	}
+	t.Run("Ensure WithPrune", func(t *testing.T) {
+		e, _ := prepare(t)
+		e.srv.Throttle("DeleteUserProfile", 3)
+		e.srv.Throttle("DeleteApp", 3)
+		res := mustEnsure(t, e.newClient(), team{name: "offboard", withoutB: true, prune: true}.spec(t))
+		if got := memberActions(res.Members)["user profile bob"]; got != smdomain.ActionDeleted {
+			t.Errorf("bob: %q, want deleted", got)
+		}
+	})
+	t.Run("RemoveMember gives up", func(t *testing.T) {
+		e, id := prepare(t)
+		e.srv.Throttle("DeleteUserProfile", 1_000_000)
+		c := e.newClient(smdomain.WithMaxWait(5 * time.Minute))
+		mr, err := c.RemoveMember(context.Background(), smdomain.ByID(id), smdomain.KindUserProfile, "bob")
+		var ce *smdomain.CascadeError
+		if !errors.As(err, &ce) || !errors.Is(err, smdomain.ErrWaitTimeout) {
+			t.Fatalf("RemoveMember: %v, want a *CascadeError that ran out of time", err)
+		}
+		want := []string{"Apps.bob/JupyterServer/default"}
+		if diff := cmp.Diff(want, changePaths(ce.Deleted)); diff != "" {
+			t.Errorf("CascadeError.Deleted (-want +got):\n%s", diff)
+		}
+		if mr == nil || cmp.Diff(want, changePaths(mr.Changes)) != "" {
+			t.Errorf("MemberResult %+v, want its Changes to list the app", mr)
+		}
+	})
 }

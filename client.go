@@ -88,6 +88,7 @@ type clientOptions struct {
 	maxWait           time.Duration
 	crossAccountRoles bool
 	owner             string
+	ownerSet          bool
 	concurrency       int
 	writeAttempts     int
 	waitOptions       []func(*DomainInServiceWaiterOptions)

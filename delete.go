@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
@@ -40,14 +42,35 @@ func WithDeleteHomeEFS() DeleteOption {
 // delete it then; one already Deleting is waited for. The wait is bounded
 // by WithMaxWait.
 //
+// Delete resolves the name once, at the start, and from then on deletes
+// and waits for that domain, by its ID: a domain created under the same
+// name while it runs is left alone. The Result is ActionDeleted once that
+// domain is gone, whoever deleted it, and its Domain is that domain as
+// last described. RetainedHomeEFSFileSystemID names the home EFS volume
+// the domain leaves behind: set when the DeleteDomain Delete sent retained
+// it, and when someone else's DeleteDomain, whose retention policy the
+// service does not report, was under way (or done) instead. In that case
+// WithDeleteHomeEFS cannot be honoured, and Delete returns the Result
+// together with a *HomeEFSRetainedError.
+//
 // The service refuses to delete a domain that still has user profiles or
 // spaces: Delete then returns a *DomainInUseError naming them, having
 // deleted nothing, unless WithCascade is given. The Result's Changes list
 // what a cascade deleted ("UserProfiles.alice", "Apps.alice/JupyterServer/default", ...).
+// A cascade tries throttled and failed (5xx) calls again within
+// WithMaxWait, and with WithOwner checks before each delete, and before
+// the DeleteDomain, that the Client still owns the domain. When it stops
+// part way, Delete returns the Result of what it deleted (its Action stays
+// ActionUnchanged: the domain is still there) together with a
+// *CascadeError, which lists the same and wraps the cause (a
+// *NotOwnedError when the owner tag changed).
 func (c *Client) Delete(ctx context.Context, name string, opts ...DeleteOption) (*Result, error) {
 	o := deleteOptions{retention: types.RetentionTypeRetain}
 	for _, fn := range opts {
 		fn(&o)
+	}
+	if err := c.checkOwnerValue(); err != nil {
+		return nil, err
 	}
 	if err := c.checkWaitOptions(); err != nil {
 		return nil, fmt.Errorf("delete domain %q: %w", name, err)
@@ -58,57 +81,88 @@ func (c *Client) Delete(ctx context.Context, name string, opts ...DeleteOption) 
 	}
 	defer unlock()
 	deadline := c.opts.clock.Now().Add(c.opts.maxWait)
-	res := &Result{Action: ActionUnchanged}
-	for {
-		live, err := c.findByName(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		if live == nil {
-			return res, nil
-		}
+	live, err := c.findByName(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if live == nil {
+		return &Result{Action: ActionUnchanged}, nil
+	}
+	id := deref(live.DomainId)
+	r := &domainResource{c: c, id: id}
+	res := &Result{Action: ActionUnchanged, Domain: newDomain(live)}
+	sent := false // this Delete's DeleteDomain was accepted
+	for live != nil {
 		res.Domain = newDomain(live)
-		id := deref(live.DomainId)
 		switch live.Status {
 		case types.DomainStatusPending, types.DomainStatusUpdating:
 			var se *StatusError
-			if _, err := c.waitResource(ctx, &domainResource{c: c, id: id}, false, deadline); err != nil && !errors.As(err, &se) {
+			if _, err := c.waitResource(ctx, r, false, deadline); err != nil && !errors.As(err, &se) && !errors.Is(err, ErrNotFound) {
 				return nil, err
 			}
-			continue
 		case types.DomainStatusDeleting:
-		default:
-			if err := c.checkOwnerOf(ctx, live); err != nil {
+			if _, err := c.waitResource(ctx, r, true, deadline); err != nil {
 				return nil, err
 			}
-			if o.cascade {
-				changes, err := c.deleteContents(ctx, id, deadline)
-				res.Changes = append(res.Changes, changes...)
-				if err != nil {
-					return nil, err
-				}
+		default:
+			if err := c.deleteDomain(ctx, live, o, res, deadline); err != nil {
+				return res, err
 			}
-			_, err := c.api.DeleteDomain(ctx, &sagemaker.DeleteDomainInput{
-				DomainId:        aws.String(id),
-				RetentionPolicy: &types.RetentionPolicy{HomeEfsFileSystem: o.retention},
-			})
-			if inUse(err) && !o.cascade {
-				blocking, lerr := c.inUseError(ctx, id)
-				if lerr != nil {
-					return nil, lerr
-				}
-				if blocking != nil {
-					return nil, blocking
-				}
-			}
-			if err != nil && !notFound(err) {
-				return nil, fmt.Errorf("delete domain %s: %w", id, err)
-			}
-			res.Action = ActionDeleted
+			sent = true
 			c.log(ctx, "deleting domain", "domain", id, "homeEFS", string(o.retention))
+			if _, err := c.waitResource(ctx, r, true, deadline); err != nil {
+				return nil, err
+			}
 		}
-		if _, err := c.waitResource(ctx, &domainResource{c: c, id: id}, true, deadline); err != nil {
+		if live, err = c.describe(ctx, id); err != nil {
 			return nil, err
 		}
 	}
+	res.Action = ActionDeleted
+	fs := res.Domain.HomeEFSFileSystemID
+	if fs == "" || (sent && o.retention == types.RetentionTypeDelete) {
+		return res, nil
+	}
+	res.RetainedHomeEFSFileSystemID = fs
+	if o.retention == types.RetentionTypeDelete {
+		return res, &HomeEFSRetainedError{DomainID: id, FileSystemID: fs}
+	}
+	return res, nil
+}
+
+// deleteDomain checks that the Client owns live, deletes its contents
+// with WithCascade (adding what went to res.Changes), checks ownership
+// again and sends DeleteDomain.
+func (c *Client) deleteDomain(ctx context.Context, live *sagemaker.DescribeDomainOutput, o deleteOptions, res *Result, deadline time.Time) error {
+	id := deref(live.DomainId)
+	if err := c.checkOwnerOf(ctx, live); err != nil {
+		return err
+	}
+	if o.cascade {
+		changes, err := c.cascade(ctx, live, deadline, nil)
+		res.Changes = append(res.Changes, changes...)
+		if err != nil {
+			return err
+		}
+		if err := c.checkOwnerOf(ctx, live); err != nil {
+			return &CascadeError{DomainID: id, Deleted: slices.Clone(res.Changes), Err: err}
+		}
+	}
+	_, err := c.api.DeleteDomain(ctx, &sagemaker.DeleteDomainInput{
+		DomainId:        aws.String(id),
+		RetentionPolicy: &types.RetentionPolicy{HomeEfsFileSystem: o.retention},
+	})
+	if inUse(err) && !o.cascade {
+		blocking, lerr := c.inUseError(ctx, id)
+		if lerr != nil {
+			return lerr
+		}
+		if blocking != nil {
+			return blocking
+		}
+	}
+	if err != nil && !notFound(err) {
+		return fmt.Errorf("delete domain %s: %w", id, err)
+	}
+	return nil
 }

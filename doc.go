@@ -119,6 +119,10 @@
 //     user profiles or spaces; it names them.
 //   - *NotOwnedError: a Client given WithOwner met a domain another owner,
 //     or nobody, created; nothing was written.
+//   - *CascadeError: Delete WithCascade or an offboarding stopped part way;
+//     it lists what was deleted and wraps why it stopped.
+//   - *HomeEFSRetainedError: Delete WithDeleteHomeEFS found the domain
+//     already being deleted by someone else, whose delete keeps the volume.
 //   - *WaitTimeoutError (matching ErrWaitTimeout): a wait ran out; it names
 //     the domain, so an Ensure that created one and timed out says which.
 //   - *WriteAttemptsError: a create or update was sent WithWriteAttempts

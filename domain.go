@@ -90,6 +90,12 @@ type Result struct {
 	// Members says what Ensure did to each user profile and space the
 	// spec declares or (WithPrune) offboards, in the plan's order.
 	Members []MemberResult
+	// RetainedHomeEFSFileSystemID is, for Delete, the ID of the home EFS
+	// volume the deleted domain leaves behind (with every user's home
+	// directory): "" when the domain had none or its DeleteDomain deleted
+	// it (WithDeleteHomeEFS). See Delete for when another caller's delete
+	// decided.
+	RetainedHomeEFSFileSystemID string
 }
 
 // Get returns the domain that ref names: ByName("ml") or ByID("d-..."). It

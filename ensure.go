@@ -155,7 +155,7 @@ func (c *Client) Ensure(ctx context.Context, spec *Spec) (*Result, error) {
 			return res, err
 		}
 	}
-	members, err := c.ensureMembers(ctx, res.Domain.ID, sp.members, deadline)
+	members, err := c.ensureMembers(ctx, res.Domain.Description, sp.members, deadline)
 	res.Members = members
 	for _, m := range members {
 		res.Changes = append(res.Changes, m.Changes...)

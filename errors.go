@@ -136,8 +136,9 @@ const (
 // "Tags[i].Value", where i is the tag's index in the list the caller gave
 // (LoadSpecJSON, SpecFromCreateDomainInput) or, for NewSpec's tag map, its
 // index in key order, as CreateDomainInput lists them. A pinned ID
-// (WithDomainID) is on "DomainId". A problem with the whole document (not
-// a JSON object) has an empty Field.
+// (WithDomainID) is on "DomainId", and the Client's WithOwner value on
+// "WithOwner". A problem with the whole document (not a JSON object) has
+// an empty Field.
 //
 // Value is the offending value as a string, but never a secret in full: a
 // value is replaced by "[redacted: N characters]" when the field's name
@@ -345,6 +346,44 @@ func (e *DomainInUseError) Error() string {
 	return fmt.Sprintf("domain %s still has %s; delete them first, or delete with WithCascade (nothing was deleted)",
 		e.DomainID, strings.Join(parts, ", "))
 }
+
+// HomeEFSRetainedError is returned by Delete given WithDeleteHomeEFS,
+// together with its Result, when the domain's home EFS volume may well
+// outlive it: someone else's DeleteDomain was under way (or done) before
+// Delete could send its own, and the service keeps the volume unless that
+// DeleteDomain asked otherwise, which it does not report. The domain is
+// gone; delete the volume through Amazon EFS if it must go.
+type HomeEFSRetainedError struct {
+	DomainID     string
+	FileSystemID string // the home EFS volume
+}
+
+// Error names the domain and the volume.
+func (e *HomeEFSRetainedError) Error() string {
+	return fmt.Sprintf("domain %s was deleted by another caller, whose DeleteDomain decided its home EFS volume %s: it is retained unless that call asked otherwise (WithDeleteHomeEFS could not apply)",
+		e.DomainID, e.FileSystemID)
+}
+
+// CascadeError is returned when Delete WithCascade, or an offboarding
+// (Ensure WithPrune, RemoveMember), stops part way. Deleted lists what it
+// had deleted by then, in order, as the Result's Changes do; Err is why it
+// stopped, and errors.As reaches through it: a *NotOwnedError when the
+// domain's owner tag changed under it (WithOwner), a *StatusError, the
+// SDK's error of a call that kept failing after the retries,
+// ErrWaitTimeout. Running the same call again resumes.
+type CascadeError struct {
+	DomainID string
+	Deleted  []Change
+	Err      error
+}
+
+// Error counts what was deleted and says why the cascade stopped.
+func (e *CascadeError) Error() string {
+	return fmt.Sprintf("domain %s: stopped after deleting %d of its apps, spaces and user profiles: %v", e.DomainID, len(e.Deleted), e.Err)
+}
+
+// Unwrap returns why the cascade stopped.
+func (e *CascadeError) Unwrap() error { return e.Err }
 
 // NotOwnedError is returned when a Client given WithOwner meets a domain
 // whose OwnerTagKey tag is missing or names another owner. Nothing was

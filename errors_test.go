@@ -1,8 +1,10 @@
 package smdomain_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/finegrained/smdomain"
 )
@@ -36,6 +38,18 @@ func TestErrorMessages(t *testing.T) {
 			[]string{"d-abc", `"team-a"`, `"team-b"`, smdomain.OwnerTagKey}},
 		{&smdomain.NotOwnedError{DomainID: "d-abc", Want: "team-b"},
 			[]string{"d-abc", "has no " + smdomain.OwnerTagKey + " tag"}},
+		{&smdomain.WaitTimeoutError{DomainID: "d-abc", Kind: "domain", Target: "InService", Status: "Pending", Waited: 30 * time.Minute, Polls: 126},
+			[]string{"d-abc", "InService", "30m0s", "126 polls", "Pending"}},
+		{&smdomain.WaitTimeoutError{DomainID: "d-abc", Kind: "user profile", Name: "alice", Target: "deleted", Waited: time.Minute},
+			[]string{`user profile "alice" in domain d-abc`, "deleted", "1m0s"}},
+		{&smdomain.WriteAttemptsError{Operation: "CreateDomain", Kind: "domain", Name: "ml", Attempts: 4, Err: errors.New("throttled")},
+			[]string{"CreateDomain", `domain "ml"`, "4 attempts", "throttled"}},
+		{&smdomain.WriteAttemptsError{Operation: "UpdateUserProfile", DomainID: "d-abc", Kind: "user profile", Name: "alice", Attempts: 1, Err: errors.New("cut")},
+			[]string{"UpdateUserProfile", `user profile "alice" in domain d-abc`, "1 attempt,", "cut"}},
+		{&smdomain.HomeEFSRetainedError{DomainID: "d-abc", FileSystemID: "fs-0123"},
+			[]string{"d-abc", "fs-0123", "retained", "WithDeleteHomeEFS"}},
+		{&smdomain.CascadeError{DomainID: "d-abc", Deleted: []smdomain.Change{{Path: "Apps.a/JupyterServer/default"}}, Err: errors.New("owner changed")},
+			[]string{"d-abc", "1 of its", "owner changed"}},
 	}
 	for _, tt := range tests {
 		msg := tt.err.Error()

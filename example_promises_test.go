@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	smithy "github.com/aws/smithy-go"
 
 	"github.com/finegrained/smdomain"
@@ -168,4 +169,88 @@ func ExampleCreateTokenTagKey() {
 	// Output:
 	// [created unchanged] domains: 1
 	// smdomain:create-token has 16 hexadecimal digits
+}
+
+// Someone else's DeleteDomain, which retains the home EFS volume, is under
+// way when Delete is asked to delete the volume: Delete waits until the
+// domain is gone and says that the volume stays.
+func ExampleHomeEFSRetainedError() {
+	clock := smdomaintest.NewFakeClock(exampleStart)
+	srv := smdomaintest.NewServer(smdomaintest.WithClock(clock), smdomaintest.WithDeleteDelay(3*time.Minute))
+	defer srv.Close()
+	client := smdomain.NewFromConfig(srv.AWSConfig(), smdomain.WithClock(clock))
+	spec, err := smdomain.NewSpec("ml-platform", smdomain.WithExecutionRole(role))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	created, err := client.Ensure(ctx, spec)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// Another pipeline deletes the domain, keeping the volume.
+	if _, err := sagemaker.NewFromConfig(srv.AWSConfig()).DeleteDomain(ctx, &sagemaker.DeleteDomainInput{
+		DomainId: aws.String(created.Domain.ID)}); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	res, err := client.Delete(ctx, "ml-platform", smdomain.WithDeleteHomeEFS())
+	var retained *smdomain.HomeEFSRetainedError
+	if errors.As(err, &retained) {
+		fmt.Println("retained:", retained.FileSystemID == created.Domain.HomeEFSFileSystemID)
+	}
+	fmt.Println(res.Action, res.RetainedHomeEFSFileSystemID == created.Domain.HomeEFSFileSystemID)
+	// Output:
+	// retained: true
+	// deleted true
+}
+
+// A cascade that cannot finish (here every DeleteUserProfile is
+// throttled, and the wait runs out) says what it deleted before it
+// stopped, and why it stopped.
+func ExampleCascadeError() {
+	clock := smdomaintest.NewFakeClock(exampleStart)
+	srv := smdomaintest.NewServer(smdomaintest.WithClock(clock))
+	defer srv.Close()
+	client := smdomain.NewFromConfig(srv.AWSConfig(), smdomain.WithClock(clock), smdomain.WithMaxWait(5*time.Minute))
+	alice, err := smdomain.NewUserProfileSpec("alice")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	spec, err := smdomain.NewSpec("team-a", smdomain.WithExecutionRole(role), smdomain.WithUserProfiles(alice))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	res, err := client.Ensure(ctx, spec)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := sagemaker.NewFromConfig(srv.AWSConfig()).CreateApp(ctx, &sagemaker.CreateAppInput{
+		DomainId: aws.String(res.Domain.ID), UserProfileName: aws.String("alice"),
+		AppType: types.AppTypeJupyterServer, AppName: aws.String("default")}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv.Throttle("DeleteUserProfile", 1000)
+
+	_, err = client.Delete(ctx, "team-a", smdomain.WithCascade())
+	var stopped *smdomain.CascadeError
+	if errors.As(err, &stopped) {
+		for _, c := range stopped.Deleted {
+			fmt.Println("deleted", c.Path)
+		}
+		fmt.Println("out of time:", errors.Is(err, smdomain.ErrWaitTimeout))
+	}
+	fmt.Println("domains left:", len(srv.DomainIDs()))
+	// Output:
+	// deleted Apps.alice/JupyterServer/default
+	// out of time: true
+	// domains left: 1
 }

@@ -98,7 +98,7 @@ func (r *domainResource) find(ctx context.Context) (*state, error) {
 		}
 		r.adopted = false // it went: look the name up again
 	}
-	for {
+	for look := 1; ; look++ {
 		start := r.c.opts.clock.Now()
 		out, err := r.c.find(ctx, r.spec)
 		var ambiguous *AmbiguousNameError
@@ -108,13 +108,19 @@ func (r *domainResource) find(ctx context.Context) (*state, error) {
 		if err != nil || out == nil {
 			return nil, err
 		}
-		// A domain created so recently that a racer's create could still
-		// be stamped with the same time (and win on its lower ID) may be
-		// about to give way: look again once that can no longer happen.
-		if wait := aws.ToTime(out.CreationTime).Add(claimSettle).Sub(start); wait > 0 && r.spec.DomainID() == "" {
+		// A domain created so recently before this listing began (or while
+		// it ran) that a racer's create could still be stamped with the
+		// same time, and win on its lower ID, may be about to give way:
+		// look again once that can no longer happen. The looks are
+		// bounded, for a clock behind the service's, where waiting would
+		// not help.
+		settled := aws.ToTime(out.CreationTime).Add(claimSettle)
+		if settled.After(start) && look <= maxSettleLooks && r.spec.DomainID() == "" {
 			r.adopted = false
-			if err := r.c.opts.clock.Sleep(ctx, wait); err != nil {
-				return nil, fmt.Errorf("find domain %q: %w", r.spec.Name(), err)
+			if wait := min(settled.Sub(r.c.opts.clock.Now()), claimSettle); wait > 0 {
+				if err := r.c.opts.clock.Sleep(ctx, wait); err != nil {
+					return nil, fmt.Errorf("find domain %q: %w", r.spec.Name(), err)
+				}
 			}
 			continue
 		}
@@ -283,6 +289,10 @@ func (r *domainResource) lookup(ctx context.Context) (*state, bool, error) {
 // InService comes first and, against SageMaker, takes minutes.
 const claimSettle = 10 * time.Millisecond
 
+// maxSettleLooks bounds how often find lists a name again while the domain
+// it found is too fresh to be final.
+const maxSettleLooks = 5
+
 // claim settles a race between creators of one name: every domain with the
 // name that is not being deleted is a candidate, and the survivor is the
 // one created first (the oldest CreationTime, then the lowest ID). When
@@ -299,6 +309,7 @@ func (r *domainResource) claim(ctx context.Context, live *state, deadline time.T
 	mine := live.raw.(*sagemaker.DescribeDomainOutput)
 	survivor := details(mine)
 	if wait := aws.ToTime(mine.CreationTime).Add(claimSettle).Sub(r.c.opts.clock.Now()); wait > 0 {
+		wait = min(wait, claimSettle) // more: this clock is behind the service's, which the wait for InService outran
 		if err := r.c.opts.clock.Sleep(ctx, wait); err != nil {
 			return false, fmt.Errorf("create %s: %w", r.label(), err)
 		}

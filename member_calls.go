@@ -35,9 +35,13 @@ func (d DomainRef) String() string {
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
 
-// resolve finds the domain d names, as lookup does, and with WithOwner
-// refuses a domain the Client does not own.
+// resolve finds the domain d names, as lookup does. With WithOwner it
+// refuses, before any call, a bad owner value, and then a domain the
+// Client does not own.
 func (c *Client) resolve(ctx context.Context, d DomainRef) (*sagemaker.DescribeDomainOutput, error) {
+	if err := c.checkOwnerValue(); err != nil {
+		return nil, err
+	}
 	out, err := c.lookup(ctx, d)
 	if err != nil {
 		return nil, err
@@ -120,17 +124,16 @@ func (c *Client) PlanMember(ctx context.Context, domain DomainRef, m Member) (*M
 	return &mp, nil
 }
 
-func (c *Client) memberStep(ctx context.Context, domain DomainRef, m Member) (*step, string, error) {
+func (c *Client) memberStep(ctx context.Context, domain DomainRef, m Member) (*step, *sagemaker.DescribeDomainOutput, error) {
 	live, err := c.resolve(ctx, domain)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	if err := c.memberContext(ctx, live, m); err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
-	id := aws.ToString(live.DomainId)
-	s, err := c.planMember(ctx, id, m, liveMember{name: m.Name()})
-	return s, id, err
+	s, err := c.planMember(ctx, aws.ToString(live.DomainId), m, liveMember{name: m.Name()})
+	return s, live, err
 }
 
 // EnsureMember creates or updates one user profile or space of an
@@ -146,14 +149,14 @@ func (c *Client) EnsureMember(ctx context.Context, domain DomainRef, m Member) (
 		return nil, err
 	}
 	deadline := c.opts.clock.Now().Add(c.opts.maxWait)
-	s, id, err := c.memberStep(ctx, domain, m)
+	s, live, err := c.memberStep(ctx, domain, m)
 	if err != nil {
 		return nil, err
 	}
 	if s.plan.action == PlanReplaceRequired {
-		return nil, &ReplacementRequiredError{DomainID: id, Changes: replacements(s.memberPlan().Changes)}
+		return nil, &ReplacementRequiredError{DomainID: aws.ToString(live.DomainId), Changes: replacements(s.memberPlan().Changes)}
 	}
-	mr, err := c.carryOut(ctx, id, s, deadline)
+	mr, err := c.carryOut(ctx, live, s, deadline)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +168,10 @@ func (c *Client) EnsureMember(ctx context.Context, domain DomainRef, m Member) (
 // it owns (and their apps), then the profile, and with it the user's
 // access to their home directory; for a space its apps, then the space.
 // A member that does not exist is ActionUnchanged, not an error. The
-// Result's Changes list what was deleted, in order.
+// Result's Changes list what was deleted, in order. Throttles and 5xx
+// answers are tried again within WithMaxWait; an offboarding that stops
+// part way returns the Result of what it deleted together with a
+// *CascadeError that lists it too.
 func (c *Client) RemoveMember(ctx context.Context, domain DomainRef, kind MemberKind, name string) (*MemberResult, error) {
 	if kind != KindUserProfile && kind != KindSpace {
 		return nil, &ValidationError{Problems: []FieldError{{Rule: RuleEnum, Value: string(kind),
@@ -193,9 +199,9 @@ func (c *Client) RemoveMember(ctx context.Context, domain DomainRef, kind Member
 	if len(steps) == 0 {
 		return &MemberResult{Kind: kind, Name: name, Action: ActionUnchanged}, nil
 	}
-	mr, err := c.carryOut(ctx, id, steps[0], deadline)
+	mr, err := c.carryOut(ctx, live, steps[0], deadline)
 	if err != nil {
-		return nil, err
+		return &mr, err
 	}
 	return &mr, nil
 }

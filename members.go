@@ -3,11 +3,14 @@ package smdomain
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 )
 
@@ -265,7 +268,7 @@ const DefaultConcurrency = 4
 // each group with bounded concurrency. Steps with nothing to do make no
 // call. It returns what it did, in the plan's order, even when some
 // member failed; the error then joins every member's error.
-func (c *Client) ensureMembers(ctx context.Context, domainID string, steps []*step, deadline time.Time) ([]MemberResult, error) {
+func (c *Client) ensureMembers(ctx context.Context, domain *sagemaker.DescribeDomainOutput, steps []*step, deadline time.Time) ([]MemberResult, error) {
 	groups := [][]*step{nil, nil, nil}
 	for _, s := range steps {
 		switch {
@@ -280,7 +283,7 @@ func (c *Client) ensureMembers(ctx context.Context, domainID string, steps []*st
 	var out []MemberResult
 	for _, g := range groups {
 		results, err := c.runSteps(ctx, g, func(ctx context.Context, s *step) (MemberResult, error) {
-			return c.carryOut(ctx, domainID, s, deadline)
+			return c.carryOut(ctx, domain, s, deadline)
 		})
 		out = append(out, results...)
 		if err != nil {
@@ -290,11 +293,12 @@ func (c *Client) ensureMembers(ctx context.Context, domainID string, steps []*st
 	return out, nil
 }
 
-// carryOut does one step.
-func (c *Client) carryOut(ctx context.Context, domainID string, s *step, deadline time.Time) (MemberResult, error) {
+// carryOut does one step in domain.
+func (c *Client) carryOut(ctx context.Context, domain *sagemaker.DescribeDomainOutput, s *step, deadline time.Time) (MemberResult, error) {
+	domainID := aws.ToString(domain.DomainId)
 	mr := MemberResult{Kind: s.k.member, Name: s.name, Action: ActionUnchanged}
 	if s.res == nil {
-		changes, err := c.offboard(ctx, domainID, s, deadline)
+		changes, err := c.offboard(ctx, domain, s, deadline)
 		mr.Changes = changes
 		if len(changes) > 0 {
 			mr.Action = ActionDeleted
@@ -353,7 +357,7 @@ func (c *Client) runSteps(ctx context.Context, steps []*step, fn func(context.Co
 			defer mu.Unlock()
 			if err != nil {
 				failed = true
-				errs[i] = err // it names the member
+				errs[i] = fmt.Errorf("%s %q: %w", s.k.noun, s.name, err)
 			}
 			if err == nil || len(r.Changes) > 0 {
 				results[i] = &r
@@ -371,30 +375,19 @@ func (c *Client) runSteps(ctx context.Context, steps []*step, fn func(context.Co
 }
 
 // offboard deletes what an offboarding step lists: the apps, then the
-// spaces, then the user profile, each group gone before the next starts.
-func (c *Client) offboard(ctx context.Context, domainID string, s *step, deadline time.Time) ([]Change, error) {
+// spaces, then the user profile, each group gone before the next starts,
+// checking before each delete that the Client still owns domain
+// (WithOwner). When it stops part way the error is a *CascadeError.
+func (c *Client) offboard(ctx context.Context, domain *sagemaker.DescribeDomainOutput, s *step, deadline time.Time) ([]Change, error) {
 	want := map[string]bool{}
 	for _, ch := range s.gone {
 		want[ch.Path] = true
 	}
-	only := func(list func(context.Context, string) ([]resident, error)) func(context.Context, string) ([]resident, error) {
+	only := func(list residentLister) residentLister {
 		return func(ctx context.Context, id string) ([]resident, error) {
 			all, err := list(ctx, id)
 			return slices.DeleteFunc(all, func(r resident) bool { return !want[r.kind+"."+r.name] }), err
 		}
 	}
-	var changes []Change
-	var err error
-	for _, list := range []func(context.Context, string) ([]resident, error){c.listApps, c.listSpaces, c.listUserProfiles} {
-		var deleted []Change
-		deleted, err = c.drain(ctx, domainID, deadline, only(list))
-		changes = append(changes, deleted...)
-		if err != nil {
-			break
-		}
-	}
-	// In the plan's order, whatever order the service listed them in.
-	order := func(ch Change) int { return slices.IndexFunc(s.gone, func(g Change) bool { return g.Path == ch.Path }) }
-	slices.SortStableFunc(changes, func(a, b Change) int { return order(a) - order(b) })
-	return changes, err
+	return c.cascade(ctx, domain, deadline, func(list residentLister) residentLister { return only(list) })
 }

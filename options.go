@@ -147,9 +147,12 @@ func WithSecurityGroups(ids ...string) UserSettingsOption {
 // Once any WithTags call passes a non-nil map (even an empty one), tags are
 // managed authoritatively: Ensure removes tags that the spec does not list,
 // except keys beginning with "aws:", which AWS owns and Ensure never
-// touches. A nil map changes nothing. Keys beginning with "aws:" (in any
-// case) are a problem in NewSpec, as are keys and values outside the
-// service's lengths and patterns and more than 50 tags. In
+// touches, and the tags the Client sets itself (OwnerTagKey,
+// CreateTokenTagKey). A nil map changes nothing. Keys beginning with
+// "aws:" (in any case) and the Client's own keys are a problem in NewSpec,
+// as are keys and values outside the service's lengths and patterns and
+// more than 50 tags; a domain's create also needs room for its create
+// token (and WithOwner's tag) within the 50. In
 // NewUserProfileSpec and NewSpaceSpec it sets that member's tags, with the
 // same rules, reconciled through AddTags and DeleteTags on the member's
 // ARN.

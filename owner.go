@@ -21,8 +21,13 @@ const OwnerTagKey = "smdomain:owner"
 // hand or by another team's. To adopt an existing domain, tag it by hand.
 // The owner tag counts toward the service's 50 tags: Plan and Ensure refuse
 // a spec whose tags leave no room for it with a *ValidationError.
+// The owner must be a valid tag value (at most 256 letters, digits, spaces
+// and _.:/=+-@) and not empty: every call of a Client with another owner
+// returns a *ValidationError on field "WithOwner" before any request.
 // Default: no owner, and no check.
-func WithOwner(owner string) ClientOption { return func(o *clientOptions) { o.owner = owner } }
+func WithOwner(owner string) ClientOption {
+	return func(o *clientOptions) { o.owner, o.ownerSet = owner, true }
+}
 
 // checkOwner refuses a domain the Client's owner did not create, given its
 // tags. Without WithOwner everything passes.
@@ -55,9 +60,13 @@ func (c *Client) ownedInput(in *sagemaker.CreateDomainInput) *sagemaker.CreateDo
 	return in
 }
 
-// checkOwnerTags refuses, before any call, a spec whose tags leave no room
-// for the owner tag within the service's limit on a domain's tags.
+// checkOwnerTags refuses, before any call, a bad WithOwner value and a
+// spec whose tags leave no room for the owner tag within the service's
+// limit on a domain's tags.
 func (c *Client) checkOwnerTags(spec *Spec) error {
+	if err := c.checkOwnerValue(); err != nil {
+		return err
+	}
 	if c.opts.owner == "" {
 		return nil
 	}
@@ -68,6 +77,27 @@ func (c *Client) checkOwnerTags(spec *Spec) error {
 	if limit := *model.Lookup("TagList").Max; int64(n) > limit {
 		return &ValidationError{Problems: []FieldError{{Field: "Tags", Rule: RuleCount,
 			Detail: fmt.Sprintf("has %d entries with the owner tag (WithOwner); at most %d allowed", n, limit)}}}
+	}
+	return nil
+}
+
+// checkOwnerValue refuses, before any call, a WithOwner value that is no
+// valid tag value (the model's TagValue), or empty.
+func (c *Client) checkOwnerValue() error {
+	if !c.opts.ownerSet {
+		return nil
+	}
+	if c.opts.owner == "" {
+		return &ValidationError{Problems: []FieldError{{Field: "WithOwner", Rule: RuleRequired,
+			Detail: "the owner must not be empty (leave WithOwner out for no owner)"}}}
+	}
+	var problems []FieldError
+	for _, p := range model.Validate("TagValue", c.opts.owner) {
+		p.Path = "WithOwner"
+		problems = append(problems, fromModel(p))
+	}
+	if len(problems) > 0 {
+		return &ValidationError{Problems: problems}
 	}
 	return nil
 }

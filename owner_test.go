@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -122,5 +123,112 @@ func TestOwnerTagOverTagLimit(t *testing.T) {
 	}
 	if ops := e.ops(); len(ops) != 0 {
 		t.Errorf("calls: %v, want none", ops)
+	}
+}
+
+// TestSpecRefusesReservedTagKeys refuses, in every kind of spec, the tag
+// keys the Client sets itself: a spec that sets the owner tag could give
+// a domain away, or orphan it.
+func TestSpecRefusesReservedTagKeys(t *testing.T) {
+	for _, key := range []string{smdomain.OwnerTagKey, smdomain.CreateTokenTagKey} {
+		t.Run(key, func(t *testing.T) {
+			tags := map[string]string{key: "team-b"}
+			_, domainErr := smdomain.NewSpec("given-away", seedOptions(smdomain.WithTags(tags))...)
+			_, jsonErr := smdomain.LoadSpecJSON(strings.NewReader(`{"DomainName": "given-away", "AuthMode": "IAM",
+				"DefaultUserSettings": {"ExecutionRole": "` + testRole + `"},
+				"Tags": [{"Key": "Project", "Value": "p"}, {"Key": "` + key + `", "Value": "team-b"}]}`))
+			_, profileErr := smdomain.NewUserProfileSpec("alice", smdomain.WithTags(tags))
+			for _, tt := range []struct {
+				call  string
+				err   error
+				field string
+			}{
+				{"NewSpec", domainErr, "Tags[2].Key"}, // in key order, after Environment and Project
+				{"LoadSpecJSON", jsonErr, "Tags[1].Key"},
+				{"NewUserProfileSpec", profileErr, "Tags[0].Key"},
+			} {
+				var ve *smdomain.ValidationError
+				if !errors.As(tt.err, &ve) || !ve.Has(tt.field, smdomain.RuleConflict) {
+					t.Errorf("%s with tag %s: %v, want a *ValidationError with a conflict on %s", tt.call, key, tt.err, tt.field)
+				}
+			}
+		})
+	}
+}
+
+// TestOwnerValueCheckedBeforeAnyCall refuses a WithOwner value that is no
+// valid tag value, or empty, before any call of any entry point.
+func TestOwnerValueCheckedBeforeAnyCall(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	id := mustEnsure(t, e.client, mustSpec(t, "owned", seedOptions()...)).Domain.ID
+	alice := mustProfile(t, "alice")
+	for _, owner := range []string{"", strings.Repeat("x", 257), "team\ta", "team<a>"} {
+		c := e.newClient(smdomain.WithOwner(owner))
+		for _, tt := range []struct {
+			name string
+			call func() error
+		}{
+			{"Plan", func() error { _, err := c.Plan(ctx, mustSpec(t, "owned", seedOptions()...)); return err }},
+			{"Ensure", func() error { _, err := c.Ensure(ctx, mustSpec(t, "owned", seedOptions()...)); return err }},
+			{"Delete", func() error { _, err := c.Delete(ctx, "owned"); return err }},
+			{"PlanMember", func() error { _, err := c.PlanMember(ctx, smdomain.ByID(id), alice); return err }},
+			{"EnsureMember", func() error { _, err := c.EnsureMember(ctx, smdomain.ByID(id), alice); return err }},
+			{"RemoveMember", func() error {
+				_, err := c.RemoveMember(ctx, smdomain.ByName("owned"), smdomain.KindUserProfile, "alice")
+				return err
+			}},
+		} {
+			e.srv.ResetCalls()
+			err := tt.call()
+			var ve *smdomain.ValidationError
+			if !errors.As(err, &ve) || len(ve.Problems) == 0 || ve.Problems[0].Field != "WithOwner" {
+				t.Errorf("%s WithOwner(%q): %v, want a *ValidationError on WithOwner", tt.name, owner, err)
+			}
+			if ops := e.ops(); len(ops) != 0 {
+				t.Errorf("%s WithOwner(%q) called %v", tt.name, owner, ops)
+			}
+		}
+	}
+	if ids := e.srv.DomainIDs(); len(ids) != 1 {
+		t.Errorf("domains %v, want the one kept", ids)
+	}
+}
+
+// TestCascadeRechecksOwnership hands the domain to another owner after
+// the cascade's first delete: the cascade must stop before its next
+// destructive call, typed, and say what it had deleted.
+func TestCascadeRechecksOwnership(t *testing.T) {
+	e, id := newPopulatedEnv(t)
+	d, err := e.client.Get(context.Background(), smdomain.ByName("busy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.SetTags(d.ARN, map[string]string{smdomain.OwnerTagKey: "team-a"})
+	api := newHookedAPI(e.sm, map[string]func(int){"DeleteApp": func(n int) {
+		if n == 1 { // the first DeleteApp was checked and goes; the domain changes hands meanwhile
+			e.srv.SetTags(d.ARN, map[string]string{smdomain.OwnerTagKey: "team-b"})
+		}
+	}})
+	c := smdomain.New(api, smdomain.WithClock(e.clk), smdomain.WithOwner("team-a"))
+	e.srv.ResetCalls()
+	res, err := c.Delete(context.Background(), "busy", smdomain.WithCascade())
+	var noe *smdomain.NotOwnedError
+	if !errors.As(err, &noe) || noe.Owner != "team-b" || noe.DomainID != id {
+		t.Fatalf("Delete: %v, want *NotOwnedError naming team-b", err)
+	}
+	var ce *smdomain.CascadeError
+	if !errors.As(err, &ce) {
+		t.Fatalf("Delete: %v, want a *CascadeError", err)
+	}
+	want := []smdomain.Change{{Path: "Apps.alice/JupyterServer/default", From: "InService"}}
+	if diff := cmp.Diff(want, ce.Deleted); diff != "" {
+		t.Errorf("CascadeError.Deleted (-want +got):\n%s", diff)
+	}
+	if res == nil || cmp.Diff(want, res.Changes) != "" {
+		t.Errorf("Result %+v, want its Changes to list what was deleted", res)
+	}
+	if got := e.count("DeleteApp") + e.count("DeleteSpace") + e.count("DeleteUserProfile") + e.count("DeleteDomain"); got != 1 {
+		t.Errorf("destructive calls %v, want the one DeleteApp made before the handover", e.ops())
 	}
 }

@@ -44,54 +44,58 @@ func (r *repeatingTokens) page(op string, token **string) bool {
 	return r.pages < loopPages
 }
 
-func (r *repeatingTokens) ListDomains(ctx context.Context, in *sagemaker.ListDomainsInput, opts ...func(*sagemaker.Options)) (*sagemaker.ListDomainsOutput, error) {
+// loopPage calls one page of op, turning the repeated token back into the
+// first page's and answering with it again; tok and next reach the
+// input's and the output's NextToken.
+func loopPage[In, Out any](r *repeatingTokens, op string, in *In, tok func(*In) **string,
+	call func(*In) (*Out, error), next func(*Out) **string) (*Out, error) {
 	cp := *in
-	again := r.page("ListDomains", &cp.NextToken)
-	out, err := r.API.ListDomains(ctx, &cp, opts...)
+	again := r.page(op, tok(&cp))
+	out, err := call(&cp)
 	if err == nil && again {
-		out.NextToken = aws.String(againToken)
+		*next(out) = aws.String(againToken)
 	}
 	return out, err
+}
+
+func (r *repeatingTokens) ListDomains(ctx context.Context, in *sagemaker.ListDomainsInput, opts ...func(*sagemaker.Options)) (*sagemaker.ListDomainsOutput, error) {
+	return loopPage(r, "ListDomains", in, func(i *sagemaker.ListDomainsInput) **string { return &i.NextToken },
+		func(i *sagemaker.ListDomainsInput) (*sagemaker.ListDomainsOutput, error) {
+			return r.API.ListDomains(ctx, i, opts...)
+		},
+		func(o *sagemaker.ListDomainsOutput) **string { return &o.NextToken })
 }
 
 func (r *repeatingTokens) ListTags(ctx context.Context, in *sagemaker.ListTagsInput, opts ...func(*sagemaker.Options)) (*sagemaker.ListTagsOutput, error) {
-	cp := *in
-	again := r.page("ListTags", &cp.NextToken)
-	out, err := r.API.ListTags(ctx, &cp, opts...)
-	if err == nil && again {
-		out.NextToken = aws.String(againToken)
-	}
-	return out, err
+	return loopPage(r, "ListTags", in, func(i *sagemaker.ListTagsInput) **string { return &i.NextToken },
+		func(i *sagemaker.ListTagsInput) (*sagemaker.ListTagsOutput, error) {
+			return r.API.ListTags(ctx, i, opts...)
+		},
+		func(o *sagemaker.ListTagsOutput) **string { return &o.NextToken })
 }
 
 func (r *repeatingTokens) ListUserProfiles(ctx context.Context, in *sagemaker.ListUserProfilesInput, opts ...func(*sagemaker.Options)) (*sagemaker.ListUserProfilesOutput, error) {
-	cp := *in
-	again := r.page("ListUserProfiles", &cp.NextToken)
-	out, err := r.API.ListUserProfiles(ctx, &cp, opts...)
-	if err == nil && again {
-		out.NextToken = aws.String(againToken)
-	}
-	return out, err
+	return loopPage(r, "ListUserProfiles", in, func(i *sagemaker.ListUserProfilesInput) **string { return &i.NextToken },
+		func(i *sagemaker.ListUserProfilesInput) (*sagemaker.ListUserProfilesOutput, error) {
+			return r.API.ListUserProfiles(ctx, i, opts...)
+		},
+		func(o *sagemaker.ListUserProfilesOutput) **string { return &o.NextToken })
 }
 
 func (r *repeatingTokens) ListSpaces(ctx context.Context, in *sagemaker.ListSpacesInput, opts ...func(*sagemaker.Options)) (*sagemaker.ListSpacesOutput, error) {
-	cp := *in
-	again := r.page("ListSpaces", &cp.NextToken)
-	out, err := r.API.ListSpaces(ctx, &cp, opts...)
-	if err == nil && again {
-		out.NextToken = aws.String(againToken)
-	}
-	return out, err
+	return loopPage(r, "ListSpaces", in, func(i *sagemaker.ListSpacesInput) **string { return &i.NextToken },
+		func(i *sagemaker.ListSpacesInput) (*sagemaker.ListSpacesOutput, error) {
+			return r.API.ListSpaces(ctx, i, opts...)
+		},
+		func(o *sagemaker.ListSpacesOutput) **string { return &o.NextToken })
 }
 
 func (r *repeatingTokens) ListApps(ctx context.Context, in *sagemaker.ListAppsInput, opts ...func(*sagemaker.Options)) (*sagemaker.ListAppsOutput, error) {
-	cp := *in
-	again := r.page("ListApps", &cp.NextToken)
-	out, err := r.API.ListApps(ctx, &cp, opts...)
-	if err == nil && again {
-		out.NextToken = aws.String(againToken)
-	}
-	return out, err
+	return loopPage(r, "ListApps", in, func(i *sagemaker.ListAppsInput) **string { return &i.NextToken },
+		func(i *sagemaker.ListAppsInput) (*sagemaker.ListAppsOutput, error) {
+			return r.API.ListApps(ctx, i, opts...)
+		},
+		func(o *sagemaker.ListAppsOutput) **string { return &o.NextToken })
 }
 
 // TestPagingEndsOnRepeatedToken makes each list operation repeat its

@@ -196,7 +196,9 @@ func render(v any) string {
 // set; for an SSO spec with WithIdentityCenter, the reads that option
 // lists. A role that Ensure would refuse (see WithSTS and
 // WithCrossAccountRoles) is the same *RoleAccountError here, so a pipeline
-// that plans, then applies, learns it at the plan.
+// that plans, then applies, learns it at the plan. When several domains
+// made by racing Ensure calls have the name (see Ensure), it describes each
+// and lists its tags, and plans against the one created first.
 func (c *Client) Plan(ctx context.Context, spec *Spec) (*Plan, error) {
 	if err := checkSpec(spec); err != nil {
 		return nil, err

@@ -91,7 +91,9 @@ func crossFieldProblems(in *sagemaker.CreateDomainInput) []FieldError {
 }
 
 // tagProblems finds the tag problems the model cannot: keys that AWS
-// reserves and keys given twice. prefix is where the list sits ("" for the
+// reserves, the keys the Client sets itself (OwnerTagKey, which a spec
+// could otherwise use to give a domain away or orphan it, and
+// CreateTokenTagKey), and keys given twice. prefix is where the list sits ("" for the
 // domain's, "UserProfiles[alice]." for a member's).
 func tagProblems(tags []types.Tag, prefix string) []FieldError {
 	var out []FieldError
@@ -104,6 +106,10 @@ func tagProblems(tags []types.Tag, prefix string) []FieldError {
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {
 			out = append(out, FieldError{Field: field, Rule: RulePattern, Value: displayValue(field, k),
 				Detail: `must not begin with "aws:", which is reserved for AWS`})
+		}
+		if k == OwnerTagKey || k == CreateTokenTagKey {
+			out = append(out, FieldError{Field: field, Rule: RuleConflict, Value: displayValue(field, k),
+				Detail: "is set by the Client itself (WithOwner, and on every create), never by a spec"})
 		}
 		if j, dup := first[k]; dup {
 			out = append(out, FieldError{Field: field, Rule: RuleConflict, Value: displayValue(field, k),

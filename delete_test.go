@@ -1,0 +1,108 @@
+package smdomain_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+
+	"github.com/finegrained/smdomain"
+)
+
+// TestDeleteOnlyWhatItResolved creates a new domain with the name while
+// Delete waits for the old one to go: the new one must survive, and the
+// Result must describe the old one.
+func TestDeleteOnlyWhatItResolved(t *testing.T) {
+	ctx := context.Background()
+	var newID string
+	var e *env
+	e = newEnv(t, smdomain.WithWaitOptions(func(o *smdomain.DomainInServiceWaiterOptions) {
+		o.Progress = func(p smdomain.WaitProgress) {
+			if newID != "" || p.Status != string(types.DomainStatusDeleting) {
+				return
+			}
+			out, err := e.sm.CreateDomain(ctx, mustSpec(t, "reused", seedOptions()...).CreateDomainInput())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			newID = aws.ToString(out.DomainId)
+		}
+	}))
+	old := mustEnsure(t, e.newClient(), mustSpec(t, "reused", seedOptions()...)).Domain
+	res, err := e.client.Delete(ctx, "reused")
+	if err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if newID == "" {
+		t.Fatal("the new domain was never created")
+	}
+	if ids := e.srv.DomainIDs(); len(ids) != 1 || ids[0] != newID {
+		t.Errorf("domains after Delete: %v, want the new %s kept", ids, newID)
+	}
+	if res.Action != smdomain.ActionDeleted || res.Domain == nil || res.Domain.ID != old.ID {
+		t.Errorf("Delete: %q %+v, want deleted %s", res.Action, res.Domain, old.ID)
+	}
+	if n := e.count("DeleteDomain"); n != 1 {
+		t.Errorf("DeleteDomain sent %d times, want 1", n)
+	}
+}
+
+// TestDeleteReportsRetainedHomeEFS checks what Delete says of the home
+// EFS volume: retained by default, deleted WithDeleteHomeEFS, and, when
+// someone else's DeleteDomain with Retain is already under way, retained
+// even WithDeleteHomeEFS: the Result says so and so does a typed error.
+func TestDeleteReportsRetainedHomeEFS(t *testing.T) {
+	tests := []struct {
+		name        string
+		othersFirst bool // someone else's DeleteDomain (Retain) is under way
+		opts        []smdomain.DeleteOption
+		retained    bool
+		wantErr     bool
+	}{
+		{name: "default retains", retained: true},
+		{name: "WithDeleteHomeEFS deletes", opts: []smdomain.DeleteOption{smdomain.WithDeleteHomeEFS()}},
+		{name: "already deleting, retained", othersFirst: true, retained: true},
+		{name: "already deleting with Retain, WithDeleteHomeEFS", othersFirst: true,
+			opts: []smdomain.DeleteOption{smdomain.WithDeleteHomeEFS()}, retained: true, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			ctx := context.Background()
+			d := mustEnsure(t, e.client, mustSpec(t, "volume", seedOptions()...)).Domain
+			if tt.othersFirst {
+				if _, err := e.sm.DeleteDomain(ctx, &sagemaker.DeleteDomainInput{DomainId: aws.String(d.ID),
+					RetentionPolicy: &types.RetentionPolicy{HomeEfsFileSystem: types.RetentionTypeRetain}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, err := e.newClient().Delete(ctx, "volume", tt.opts...)
+			var re *smdomain.HomeEFSRetainedError
+			switch {
+			case tt.wantErr && !errors.As(err, &re):
+				t.Fatalf("Delete: %v, want *HomeEFSRetainedError", err)
+			case tt.wantErr && (re.DomainID != d.ID || re.FileSystemID != d.HomeEFSFileSystemID):
+				t.Errorf("HomeEFSRetainedError %+v, want domain %s volume %s", re, d.ID, d.HomeEFSFileSystemID)
+			case !tt.wantErr && err != nil:
+				t.Fatalf("Delete: %v", err)
+			}
+			if res == nil || res.Action != smdomain.ActionDeleted {
+				t.Fatalf("Delete result %+v, want %q", res, smdomain.ActionDeleted)
+			}
+			want := ""
+			if tt.retained {
+				want = d.HomeEFSFileSystemID
+			}
+			if res.RetainedHomeEFSFileSystemID != want {
+				t.Errorf("RetainedHomeEFSFileSystemID %q, want %q", res.RetainedHomeEFSFileSystemID, want)
+			}
+			if ids := e.srv.DomainIDs(); len(ids) != 0 {
+				t.Errorf("domains after Delete: %v", ids)
+			}
+		})
+	}
+}
