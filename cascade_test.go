@@ -60,7 +60,7 @@ func newPopulatedEnv(t *testing.T) (*env, string) {
 func TestDeleteRefusesDomainInUse(t *testing.T) {
 	e, id := newPopulatedEnv(t)
 	e.srv.ResetCalls()
-	_, err := e.client.Delete(context.Background(), "busy")
+	_, err := e.client.Delete(context.Background(), smdomain.ByName("busy"))
 	var inUse *smdomain.DomainInUseError
 	if !errors.As(err, &inUse) {
 		t.Fatalf("Delete: %v, want *DomainInUseError", err)
@@ -86,7 +86,7 @@ func TestDeleteRefusesDomainInUse(t *testing.T) {
 func TestDeleteCascade(t *testing.T) {
 	e, _ := newPopulatedEnv(t) // the apps are still Pending: the cascade waits for them
 	e.srv.ResetCalls()
-	res, err := e.client.Delete(context.Background(), "busy", smdomain.WithCascade())
+	res, err := e.client.Delete(context.Background(), smdomain.ByName("busy"), smdomain.WithCascade())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestDeleteCascade(t *testing.T) {
 		t.Errorf("delete calls (-want +got):\n%s", diff)
 	}
 	// Deleting again is a no-op.
-	if again, err := e.client.Delete(context.Background(), "busy", smdomain.WithCascade()); err != nil || again.Action != smdomain.ActionUnchanged {
+	if again, err := e.client.Delete(context.Background(), smdomain.ByName("busy"), smdomain.WithCascade()); err != nil || again.Action != smdomain.ActionUnchanged {
 		t.Errorf("second Delete: %v %v, want unchanged", again, err)
 	}
 }
@@ -164,13 +164,13 @@ func TestDeleteCascadeResumes(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			c := smdomain.New(cancelAfter{API: e.sm, op: op, cancel: cancel}, smdomain.WithClock(e.clk))
-			if _, err := c.Delete(ctx, "busy", smdomain.WithCascade()); !errors.Is(err, context.Canceled) {
+			if _, err := c.Delete(ctx, smdomain.ByName("busy"), smdomain.WithCascade()); !errors.Is(err, context.Canceled) {
 				t.Fatalf("Delete cancelled after the first %s: %v, want context.Canceled", op, err)
 			}
 			if ids := e.srv.DomainIDs(); len(ids) != 1 {
 				t.Fatalf("domains after the cancel: %v, want the domain still there", ids)
 			}
-			res, err := e.newClient().Delete(context.Background(), "busy", smdomain.WithCascade())
+			res, err := e.newClient().Delete(context.Background(), smdomain.ByName("busy"), smdomain.WithCascade())
 			if err != nil || res.Action != smdomain.ActionDeleted {
 				t.Fatalf("resumed Delete: %v %v", res, err)
 			}
@@ -189,7 +189,7 @@ func TestDeleteCascadeFaults(t *testing.T) {
 			t.Run(op+"/"+fk.name, func(t *testing.T) {
 				e, _ := newPopulatedEnv(t)
 				fk.arm(e.srv, op)
-				_, err := e.client.Delete(context.Background(), "busy", smdomain.WithCascade())
+				_, err := e.client.Delete(context.Background(), smdomain.ByName("busy"), smdomain.WithCascade())
 				disarm(e.srv, op)
 				if !slices.ContainsFunc(e.srv.Calls(), func(c smdomaintest.Call) bool {
 					return c.Operation == op && c.Fault == logFault[fk.name]
@@ -198,7 +198,7 @@ func TestDeleteCascadeFaults(t *testing.T) {
 				}
 				if err != nil {
 					t.Logf("first Delete: %v", err)
-					if _, err := e.newClient().Delete(context.Background(), "busy", smdomain.WithCascade()); err != nil {
+					if _, err := e.newClient().Delete(context.Background(), smdomain.ByName("busy"), smdomain.WithCascade()); err != nil {
 						t.Fatalf("Delete without faults after the error: %v", err)
 					}
 				}
@@ -226,7 +226,7 @@ func TestDeleteCascadeSurvivesThrottling(t *testing.T) {
 			t.Run(op+"/"+fault.name, func(t *testing.T) {
 				e, _ := newPopulatedEnv(t)
 				fault.arm(e.srv)
-				res, err := e.client.Delete(context.Background(), "busy", smdomain.WithCascade())
+				res, err := e.client.Delete(context.Background(), smdomain.ByName("busy"), smdomain.WithCascade())
 				if err != nil {
 					t.Fatalf("Delete: %v", err)
 				}
@@ -253,7 +253,7 @@ func TestDeleteCascadeGivesUpTyped(t *testing.T) {
 		o.Jitter = func() float64 { return 0 }
 	}))
 	e.srv.ResetCalls()
-	res, err := c.Delete(context.Background(), "busy", smdomain.WithCascade())
+	res, err := c.Delete(context.Background(), smdomain.ByName("busy"), smdomain.WithCascade())
 	var ce *smdomain.CascadeError
 	if !errors.As(err, &ce) || ce.DomainID != id {
 		t.Fatalf("Delete: %v, want a *CascadeError", err)

@@ -494,7 +494,7 @@ func stepOffboard(ctx context.Context, r *conformanceRun) error {
 
 func stepDelete(ctx context.Context, r *conformanceRun) error {
 	c := r.client()
-	res, err := c.Delete(ctx, r.name, smdomain.WithDeleteHomeEFS())
+	res, err := c.Delete(ctx, smdomain.ByName(r.name), smdomain.WithDeleteHomeEFS())
 	if err != nil {
 		return err
 	}
@@ -507,7 +507,7 @@ func stepDelete(ctx context.Context, r *conformanceRun) error {
 	if _, err := c.Get(ctx, smdomain.ByName(r.name)); !errors.Is(err, smdomain.ErrNotFound) {
 		return fmt.Errorf("Get after Delete: %v, want ErrNotFound", err)
 	}
-	if res, err = r.client().Delete(ctx, r.name, smdomain.WithDeleteHomeEFS()); err != nil {
+	if res, err = r.client().Delete(ctx, smdomain.ByName(r.name), smdomain.WithDeleteHomeEFS()); err != nil {
 		return fmt.Errorf("Delete again: %w", err)
 	}
 	if res.Action != smdomain.ActionUnchanged {
@@ -522,9 +522,9 @@ func (r *conformanceRun) cleanup(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), smdomain.DefaultMaxWait+5*time.Minute)
 	defer cancel()
 	c := r.client()
-	_, err := c.Delete(ctx, r.name, smdomain.WithDeleteHomeEFS())
+	_, err := c.Delete(ctx, smdomain.ByName(r.name), smdomain.WithDeleteHomeEFS())
 	if inUse := (*smdomain.DomainInUseError)(nil); errors.As(err, &inUse) {
-		_, err = c.Delete(ctx, r.name, smdomain.WithCascade(), smdomain.WithDeleteHomeEFS())
+		_, err = c.Delete(ctx, smdomain.ByName(r.name), smdomain.WithCascade(), smdomain.WithDeleteHomeEFS())
 	}
 	if err != nil {
 		t.Errorf("cleanup: domain %q (tag %s=%s) may be left behind: %v", r.name, conformanceTag, r.runID, err)

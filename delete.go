@@ -35,14 +35,15 @@ func WithDeleteHomeEFS() DeleteOption {
 	return func(o *deleteOptions) { o.retention = types.RetentionTypeDelete }
 }
 
-// Delete deletes the domain called name and waits until it is gone. It is
+// Delete deletes the domain ref names (ByName or ByID) and waits until it
+// is gone. It is
 // idempotent: a missing domain is ActionUnchanged, not an error. The home
 // EFS volume is retained unless WithDeleteHomeEFS is given. A domain that is
 // Pending or Updating is waited for first, since the service refuses to
 // delete it then; one already Deleting is waited for. The wait is bounded
 // by WithMaxWait.
 //
-// Delete resolves the name once, at the start, and from then on deletes
+// Delete resolves ref once, at the start, and from then on deletes
 // and waits for that domain, by its ID: a domain created under the same
 // name while it runs is left alone. The Result is ActionDeleted once that
 // domain is gone, whoever deleted it, and its Domain is that domain as
@@ -64,7 +65,7 @@ func WithDeleteHomeEFS() DeleteOption {
 // ActionUnchanged: the domain is still there) together with a
 // *CascadeError, which lists the same and wraps the cause (a
 // *NotOwnedError when the owner tag changed).
-func (c *Client) Delete(ctx context.Context, name string, opts ...DeleteOption) (*Result, error) {
+func (c *Client) Delete(ctx context.Context, ref DomainRef, opts ...DeleteOption) (*Result, error) {
 	o := deleteOptions{retention: types.RetentionTypeRetain}
 	for _, fn := range opts {
 		fn(&o)
@@ -73,20 +74,20 @@ func (c *Client) Delete(ctx context.Context, name string, opts ...DeleteOption) 
 		return nil, err
 	}
 	if err := c.checkWaitOptions(); err != nil {
-		return nil, fmt.Errorf("delete domain %q: %w", name, err)
+		return nil, fmt.Errorf("delete domain %s: %w", ref, err)
 	}
-	unlock, err := c.locks.lock(ctx, name)
+	unlock, err := c.locks.lock(ctx, ref.lockKey())
 	if err != nil {
-		return nil, fmt.Errorf("delete domain %q: %w", name, err)
+		return nil, fmt.Errorf("delete domain %s: %w", ref, err)
 	}
 	defer unlock()
 	deadline := c.opts.clock.Now().Add(c.opts.maxWait)
-	live, err := c.findByName(ctx, name)
+	live, err := c.lookup(ctx, ref)
+	if errors.Is(err, ErrNotFound) {
+		return &Result{Action: ActionUnchanged}, nil
+	}
 	if err != nil {
 		return nil, err
-	}
-	if live == nil {
-		return &Result{Action: ActionUnchanged}, nil
 	}
 	id := deref(live.DomainId)
 	r := &domainResource{c: c, id: id}

@@ -33,7 +33,7 @@ func TestDeleteOnlyWhatItResolved(t *testing.T) {
 		}
 	}))
 	old := mustEnsure(t, e.newClient(), mustSpec(t, "reused", seedOptions()...)).Domain
-	res, err := e.client.Delete(ctx, "reused")
+	res, err := e.client.Delete(ctx, smdomain.ByName("reused"))
 	if err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
@@ -80,7 +80,7 @@ func TestDeleteReportsRetainedHomeEFS(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			res, err := e.newClient().Delete(ctx, "volume", tt.opts...)
+			res, err := e.newClient().Delete(ctx, smdomain.ByName("volume"), tt.opts...)
 			var re *smdomain.HomeEFSRetainedError
 			switch {
 			case tt.wantErr && !errors.As(err, &re):

@@ -15,7 +15,7 @@ func TestGetAndDelete(t *testing.T) {
 	if _, err := e.client.Get(ctx, smdomain.ByName("nothing")); !errors.Is(err, smdomain.ErrNotFound) {
 		t.Fatalf("Get missing: %v, want ErrNotFound", err)
 	}
-	res, err := e.client.Delete(ctx, "nothing")
+	res, err := e.client.Delete(ctx, smdomain.ByName("nothing"))
 	if err != nil || res.Action != smdomain.ActionUnchanged {
 		t.Fatalf("Delete missing: %v %v, want unchanged", res, err)
 	}
@@ -25,7 +25,7 @@ func TestGetAndDelete(t *testing.T) {
 		t.Fatalf("Get: %v %v", got, err)
 	}
 	e.srv.ResetCalls()
-	res, err = e.client.Delete(ctx, "doomed", smdomain.WithDeleteHomeEFS())
+	res, err = e.client.Delete(ctx, smdomain.ByName("doomed"), smdomain.WithDeleteHomeEFS())
 	if err != nil || res.Action != smdomain.ActionDeleted {
 		t.Fatalf("Delete: %v %v", res, err)
 	}
@@ -56,5 +56,31 @@ func TestGetAmbiguous(t *testing.T) {
 	}
 	if _, err := e.client.Ensure(ctx, spec); !errors.As(err, &ae) {
 		t.Fatalf("Ensure: %v, want *AmbiguousNameError", err)
+	}
+}
+
+// Delete by ID deletes that domain even while another has its name, and
+// leaves the other alone.
+func TestDeleteByID(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	first := mustEnsure(t, e.client, mustSpec(t, "twin", seedOptions()...)).Domain.ID
+	in := mustSpec(t, "twin", seedOptions()...).CreateDomainInput()
+	if _, err := e.sm.CreateDomain(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	var amb *smdomain.AmbiguousNameError
+	if _, err := e.client.Delete(ctx, smdomain.ByName("twin")); !errors.As(err, &amb) {
+		t.Fatalf("Delete by a shared name: %v, want *AmbiguousNameError", err)
+	}
+	res, err := e.client.Delete(ctx, smdomain.ByID(first))
+	if err != nil || res.Action != smdomain.ActionDeleted || res.Domain.ID != first {
+		t.Fatalf("Delete by ID: %+v, %v", res, err)
+	}
+	if ids := e.srv.DomainIDs(); len(ids) != 1 || ids[0] == first {
+		t.Errorf("domains after: %v, want only the other", ids)
+	}
+	if res, err := e.client.Delete(ctx, smdomain.ByID(first)); err != nil || res.Action != smdomain.ActionUnchanged {
+		t.Errorf("Delete by a gone ID: %+v, %v; want unchanged", res, err)
 	}
 }

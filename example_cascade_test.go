@@ -45,13 +45,13 @@ func ExampleDomainInUseError() {
 		return
 	}
 
-	_, err = client.Delete(ctx, "team-a")
+	_, err = client.Delete(ctx, smdomain.ByName("team-a"))
 	var inUse *smdomain.DomainInUseError
 	if errors.As(err, &inUse) {
 		fmt.Println("refused; user profiles:", inUse.UserProfiles, "apps:", inUse.Apps)
 	}
 
-	res, err = client.Delete(ctx, "team-a", smdomain.WithCascade())
+	res, err = client.Delete(ctx, smdomain.ByName("team-a"), smdomain.WithCascade())
 	if err != nil {
 		fmt.Println(err)
 		return

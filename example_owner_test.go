@@ -28,12 +28,12 @@ func ExampleNotOwnedError() {
 		return
 	}
 
-	_, err = teamB.Delete(ctx, "research")
+	_, err = teamB.Delete(ctx, smdomain.ByName("research"))
 	var noe *smdomain.NotOwnedError
 	if errors.As(err, &noe) {
 		fmt.Printf("team-b refused: owned by %q\n", noe.Owner)
 	}
-	res, err := teamA.Delete(ctx, "research")
+	res, err := teamA.Delete(ctx, smdomain.ByName("research"))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -197,7 +197,7 @@ func ExampleHomeEFSRetainedError() {
 		return
 	}
 
-	res, err := client.Delete(ctx, "ml-platform", smdomain.WithDeleteHomeEFS())
+	res, err := client.Delete(ctx, smdomain.ByName("ml-platform"), smdomain.WithDeleteHomeEFS())
 	var retained *smdomain.HomeEFSRetainedError
 	if errors.As(err, &retained) {
 		fmt.Println("retained:", retained.FileSystemID == created.Domain.HomeEFSFileSystemID)
@@ -240,7 +240,7 @@ func ExampleCascadeError() {
 	}
 	srv.Throttle("DeleteUserProfile", 1000)
 
-	_, err = client.Delete(ctx, "team-a", smdomain.WithCascade())
+	_, err = client.Delete(ctx, smdomain.ByName("team-a"), smdomain.WithCascade())
 	var stopped *smdomain.CascadeError
 	if errors.As(err, &stopped) {
 		for _, c := range stopped.Deleted {

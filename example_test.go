@@ -250,7 +250,7 @@ func ExampleClient_Delete() {
 		return
 	}
 
-	res, err := client.Delete(ctx, "ml-platform", smdomain.WithDeleteHomeEFS())
+	res, err := client.Delete(ctx, smdomain.ByName("ml-platform"), smdomain.WithDeleteHomeEFS())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -259,7 +259,7 @@ func ExampleClient_Delete() {
 	policy, _ := srv.RetentionPolicy(created.Domain.ID)
 	fmt.Println("home EFS:", policy)
 
-	res, err = client.Delete(ctx, "ml-platform")
+	res, err = client.Delete(ctx, smdomain.ByName("ml-platform"))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -124,7 +124,7 @@ var faultScenarios = []faultScenario{
 			return mustEnsure(t, e.newClient(), mustSpec(t, faultName, seedOptions()...)).Domain.ID
 		},
 		run: func(_ testing.TB, ctx context.Context, c *smdomain.Client) error {
-			_, err := c.Delete(ctx, faultName, smdomain.WithDeleteHomeEFS())
+			_, err := c.Delete(ctx, smdomain.ByName(faultName), smdomain.WithDeleteHomeEFS())
 			return err
 		},
 		converged: func(t *testing.T, e *env, id string) {

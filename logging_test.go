@@ -27,7 +27,7 @@ func TestLoggerRecordsActionsNotValues(t *testing.T) {
 	mustEnsure(t, e.client, mustSpec(t, "logged", seedOptions(smdomain.WithKMSKey(kms),
 		smdomain.WithAppNetworkAccessType(types.AppNetworkAccessTypeVpcOnly),
 		smdomain.WithTags(map[string]string{"Secret": "tag-value-not-for-logs"}))...))
-	if _, err := e.client.Delete(context.Background(), "logged"); err != nil {
+	if _, err := e.client.Delete(context.Background(), smdomain.ByName("logged")); err != nil {
 		t.Fatal(err)
 	}
 	log := buf.String()

@@ -25,6 +25,15 @@ func ByName(name string) DomainRef { return DomainRef{name: name} }
 // ByID refers to the domain with the ID.
 func ByID(id string) DomainRef { return DomainRef{id: id} }
 
+// lockKey is what a Client serialises work on the domain by: its name,
+// as Ensure locks it, or its ID.
+func (d DomainRef) lockKey() string {
+	if d.id != "" {
+		return d.id
+	}
+	return d.name
+}
+
 // String names the domain as messages do.
 func (d DomainRef) String() string {
 	if d.id != "" {

@@ -389,5 +389,9 @@ func (c *Client) offboard(ctx context.Context, domain *sagemaker.DescribeDomainO
 			return slices.DeleteFunc(all, func(r resident) bool { return !want[r.kind+"."+r.name] }), err
 		}
 	}
-	return c.cascade(ctx, domain, deadline, func(list residentLister) residentLister { return only(list) })
+	changes, err := c.cascade(ctx, domain, deadline, only)
+	// In the plan's order, whatever order the service listed them in.
+	order := func(ch Change) int { return slices.IndexFunc(s.gone, func(g Change) bool { return g.Path == ch.Path }) }
+	slices.SortStableFunc(changes, func(a, b Change) int { return order(a) - order(b) })
+	return changes, err
 }

@@ -497,7 +497,7 @@ func TestEnsureMembersAfterDomainWasDeleting(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	old := mustEnsure(t, e.client, team{}.spec(t)).Domain.ID
-	if _, err := e.client.Delete(ctx, "fraud-ml", smdomain.WithCascade()); err != nil {
+	if _, err := e.client.Delete(ctx, smdomain.ByName("fraud-ml"), smdomain.WithCascade()); err != nil {
 		t.Fatal(err)
 	}
 	// Delete waited until it was gone; make one that is Deleting now.

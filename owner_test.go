@@ -75,12 +75,15 @@ func TestOwnerRefusesOthersDomains(t *testing.T) {
 	}{
 		{"plan another owner's", func() error { _, err := teamB.Plan(ctx, changed); return err }, "team-a"},
 		{"ensure another owner's", func() error { _, err := teamB.Ensure(ctx, changed); return err }, "team-a"},
-		{"delete another owner's", func() error { _, err := teamB.Delete(ctx, "theirs", smdomain.WithCascade()); return err }, "team-a"},
+		{"delete another owner's", func() error {
+			_, err := teamB.Delete(ctx, smdomain.ByName("theirs"), smdomain.WithCascade())
+			return err
+		}, "team-a"},
 		{"ensure an untagged one", func() error {
 			_, err := teamB.Ensure(ctx, mustSpec(t, "untagged", seedOptions(smdomain.WithSecurityGroups("sg-0fff1234def567890"))...))
 			return err
 		}, ""},
-		{"delete an untagged one", func() error { _, err := teamB.Delete(ctx, "untagged"); return err }, ""},
+		{"delete an untagged one", func() error { _, err := teamB.Delete(ctx, smdomain.ByName("untagged")); return err }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,7 +102,7 @@ func TestOwnerRefusesOthersDomains(t *testing.T) {
 		t.Errorf("domains = %v, want both kept", ids)
 	}
 	// The owner itself may delete its domain.
-	if res, err := e.newClient(smdomain.WithOwner("team-a")).Delete(ctx, "theirs"); err != nil || res.Action != smdomain.ActionDeleted {
+	if res, err := e.newClient(smdomain.WithOwner("team-a")).Delete(ctx, smdomain.ByName("theirs")); err != nil || res.Action != smdomain.ActionDeleted {
 		t.Errorf("owner's Delete: %v %v", res, err)
 	}
 }
@@ -171,7 +174,7 @@ func TestOwnerValueCheckedBeforeAnyCall(t *testing.T) {
 		}{
 			{"Plan", func() error { _, err := c.Plan(ctx, mustSpec(t, "owned", seedOptions()...)); return err }},
 			{"Ensure", func() error { _, err := c.Ensure(ctx, mustSpec(t, "owned", seedOptions()...)); return err }},
-			{"Delete", func() error { _, err := c.Delete(ctx, "owned"); return err }},
+			{"Delete", func() error { _, err := c.Delete(ctx, smdomain.ByName("owned")); return err }},
 			{"PlanMember", func() error { _, err := c.PlanMember(ctx, smdomain.ByID(id), alice); return err }},
 			{"EnsureMember", func() error { _, err := c.EnsureMember(ctx, smdomain.ByID(id), alice); return err }},
 			{"RemoveMember", func() error {
@@ -212,7 +215,7 @@ func TestCascadeRechecksOwnership(t *testing.T) {
 	}})
 	c := smdomain.New(api, smdomain.WithClock(e.clk), smdomain.WithOwner("team-a"))
 	e.srv.ResetCalls()
-	res, err := c.Delete(context.Background(), "busy", smdomain.WithCascade())
+	res, err := c.Delete(context.Background(), smdomain.ByName("busy"), smdomain.WithCascade())
 	var noe *smdomain.NotOwnedError
 	if !errors.As(err, &noe) || noe.Owner != "team-b" || noe.DomainID != id {
 		t.Fatalf("Delete: %v, want *NotOwnedError naming team-b", err)

@@ -489,7 +489,7 @@ func TestBadWaitOptionsRefusedBeforeWrite(t *testing.T) {
 	}
 	mustEnsure(t, e.newClient(), mustSpec(t, "w", smdomain.WithExecutionRole(testRole)))
 	e.srv.ResetCalls()
-	if _, err := e.client.Delete(context.Background(), "w"); err == nil {
+	if _, err := e.client.Delete(context.Background(), smdomain.ByName("w")); err == nil {
 		t.Error("Delete: nil error, want the MinDelay/MaxDelay error")
 	}
 	if w := e.writes(); len(w) != 0 {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -126,38 +125,14 @@ func deleteDomain(ctx context.Context, client *smdomain.Client, domain domainArg
 	return exitOK
 }
 
-// deleteNamed runs Delete for the domain that domain names, reading a
-// domain given by ID first for its name; a missing one is a Result with
-// no Domain. A status >= 0 means the command ends with it, the problem
-// reported on stderr.
+// deleteNamed runs Delete for the domain that domain names, by name or by
+// ID. A status >= 0 means the command ends with it, the problem reported
+// on stderr.
 func deleteNamed(ctx context.Context, client *smdomain.Client, domain domainArg, opts []smdomain.DeleteOption, p *progress, stderr io.Writer) (*smdomain.Result, int) {
-	name := domain.name
-	if domain.id != "" {
-		p.begin(false, "reading domain %s", domain)
-		d, err := client.Get(ctx, domain.ref())
-		if errors.Is(err, smdomain.ErrNotFound) {
-			return &smdomain.Result{Action: smdomain.ActionUnchanged}, -1
-		}
-		if err != nil {
-			return nil, p.fail(ctx, stderr, err)
-		}
-		name = d.Name
-	}
 	p.begin(true, "deleting domain %s", domain)
-	res, err := client.Delete(ctx, name, opts...)
-	var ambiguous *smdomain.AmbiguousNameError
-	if domain.id != "" && errors.As(err, &ambiguous) {
-		fmt.Fprintf(stderr, "%s: %v\n", p.prog, err)
-		fmt.Fprintf(stderr, "%s: delete finds a domain by its name, so it cannot delete %s while another domain has the name; nothing was deleted\n", p.prog, domain.id)
-		return nil, exitFail
-	}
+	res, err := client.Delete(ctx, domain.ref(), opts...)
 	if err != nil {
 		return nil, p.fail(ctx, stderr, err)
-	}
-	if domain.id != "" && res.Domain != nil && res.Domain.ID != domain.id {
-		// The domain went between Get and Delete, and another has its name.
-		fmt.Fprintf(stderr, "%s: %s went while delete ran; by its name %q delete found domain %s instead, which it %s\n", p.prog, domain.id, name, res.Domain.ID, res.Action)
-		return nil, exitFail
 	}
 	return res, -1
 }
