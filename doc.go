@@ -75,6 +75,23 @@
 // identity store does not have is a *PrincipalNotFoundError before any
 // write.
 //
+// # Existing domains, Studio URLs, races
+//
+// Get, Delete, AuditDomain, Export and the one-member calls name an
+// existing domain with ByName or ByID. List reads every domain; Export
+// turns a live domain with its members into the spec that plans as a
+// no-op, to adopt a domain made by hand. StudioURL signs a user of an IAM
+// domain in to Studio with tight defaults (a URL valid 5 minutes, a
+// 1-hour session), never logged; an SSO domain is an *AuthModeError.
+//
+// CreateDomain takes no client token, so Ensure tags each domain it creates
+// with a random create token (CreateTokenTagKey): after a create whose
+// answer was lost it recognises its own domain, never adopting another's
+// as "created", and when several Clients or processes create one name at
+// once, the domain created first survives and the others remove theirs and
+// adopt it, so one domain is left (see Ensure for the guarantee and its
+// window).
+//
 // Domains, user profiles and spaces go through one reconcile engine: which
 // fields can change in place is read from the service model's Update
 // inputs, and what is special about a kind (the domain's VPC rule, a
@@ -111,8 +128,8 @@
 //     which), is in a status that waiting cannot fix (Failed,
 //     Delete_Failed, Update_Failed with nothing left to change), with the
 //     service's FailureReason.
-//   - *AmbiguousNameError: several domains share the name; pin one with
-//     WithDomainID.
+//   - *AmbiguousNameError: several domains share the name; name one by its
+//     ID (ByID, WithDomainID).
 //   - *RoleAccountError: an execution role from another account, refused
 //     before any write unless WithCrossAccountRoles.
 //   - *DomainInUseError: Delete was refused because the domain still has
@@ -127,6 +144,9 @@
 //     the domain, so an Ensure that created one and timed out says which.
 //   - *WriteAttemptsError: a create or update was sent WithWriteAttempts
 //     times and none of the answers said whether it was carried out.
+//   - *AuthModeError: StudioURL for an SSO domain.
+//   - *PrincipalNotFoundError: Identity Center user or group names the
+//     identity store does not have, before any write.
 //   - ErrNotFound: no such domain (Get); ErrRepeatedNextToken: a listing
 //     would never end.
 //
