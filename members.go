@@ -393,5 +393,8 @@ func (c *Client) offboard(ctx context.Context, domain *sagemaker.DescribeDomainO
 	// In the plan's order, whatever order the service listed them in.
 	order := func(ch Change) int { return slices.IndexFunc(s.gone, func(g Change) bool { return g.Path == ch.Path }) }
 	slices.SortStableFunc(changes, func(a, b Change) int { return order(a) - order(b) })
+	if ce := (*CascadeError)(nil); errors.As(err, &ce) {
+		ce.Deleted = slices.Clone(changes)
+	}
 	return changes, err
 }
