@@ -151,11 +151,7 @@ func TestWaiterUnitInvalidOptions(t *testing.T) {
 			dw := smdomain.NewDomainDeletedWaiter(api, func(o *smdomain.DomainDeletedWaiterOptions) { o.Clock = clk })
 			var dper []func(*smdomain.DomainDeletedWaiterOptions)
 			if tt.opt != nil {
-				dper = append(dper, func(o *smdomain.DomainDeletedWaiterOptions) {
-					io := smdomain.DomainInServiceWaiterOptions(*o)
-					tt.opt(&io)
-					*o = smdomain.DomainDeletedWaiterOptions(io)
-				})
+				dper = append(dper, tt.opt) // one options type serves both waiters
 			}
 			if err := dw.Wait(context.Background(), tt.params, tt.max, dper...); err == nil {
 				t.Error("deleted waiter's Wait accepted invalid options")
