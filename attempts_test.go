@@ -12,8 +12,8 @@ import (
 	"github.com/finegrained/smdomain"
 )
 
-// TestWriteAttemptsBudget throttles every CreateDomain and UpdateDomain:
-// Ensure sends each exactly as often as WithWriteAttempts says (default
+// TestWriteAttemptsBudget answers every CreateDomain and UpdateDomain
+// with a 500: Ensure sends each exactly as often as WithWriteAttempts says (default
 // DefaultWriteAttempts), then returns a *WriteAttemptsError that counts
 // them and wraps the last attempt's SDK error, without the SDK's
 // "exceeded maximum number of attempts, 1", which was not true.
@@ -37,7 +37,7 @@ func TestWriteAttemptsBudget(t *testing.T) {
 					spec = mustSpec(t, "throttled", seedOptions(smdomain.WithSecurityGroups("sg-0fff1234def567890"))...)
 				}
 				e.srv.ResetCalls()
-				e.srv.Throttle(op, 100)
+				e.srv.Fail(op, 100)
 				_, err := e.newClient(tt.opts...).Ensure(context.Background(), spec)
 				if n := e.count(op); n != tt.attempts {
 					t.Errorf("%s sent %d times, want %d", op, n, tt.attempts)

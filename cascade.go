@@ -53,11 +53,12 @@ func (c *Client) cascade(ctx context.Context, domain *sagemaker.DescribeDomainOu
 	id := aws.ToString(domain.DomainId)
 	owned := func(ctx context.Context) error { return c.checkOwnerOf(ctx, domain) }
 	var changes []Change
-	for _, list := range []residentLister{c.listApps, c.listSpaces, c.listUserProfiles} {
+	for i, list := range []residentLister{c.listApps, c.listSpaces, c.listUserProfiles} {
 		if pick != nil {
 			list = pick(list)
 		}
-		deleted, err := c.drain(ctx, id, deadline, list, owned)
+		what := []string{"deleting apps", "deleting spaces", "deleting user profiles"}[i]
+		deleted, err := c.drain(ctx, what, id, deadline, list, owned)
 		changes = append(changes, deleted...)
 		if err != nil {
 			return changes, &CascadeError{DomainID: id, Deleted: slices.Clone(changes), Err: err}
@@ -69,59 +70,86 @@ func (c *Client) cascade(ctx context.Context, domain *sagemaker.DescribeDomainOu
 // drain deletes every resident list reports, round after round, until
 // none is left: a resident that is settling (Pending, Deleting, ...) is
 // waited for, one whose delete is refused because of something still in
-// its way is tried again next round. A Delete_Failed resident is a
-// *StatusError. A list or delete that is throttled or answered with a 5xx
-// (or gets no answer) past the SDK's own retries is tried again next
-// round. owned is checked before each delete. The rounds follow the
-// Client's wait schedule (WithWaitOptions: MinDelay, MaxDelay, Jitter, on
-// its clock) and stop at deadline with an error wrapping ErrWaitTimeout
-// and the last error met.
-func (c *Client) drain(ctx context.Context, id string, deadline time.Time, list residentLister, owned func(context.Context) error) ([]Change, error) {
-	var changes []Change
-	recorded := map[string]bool{}
-	record := func(key, from string) {
-		if !recorded[key] {
-			recorded[key] = true
-			changes = append(changes, Change{Path: key, From: from})
-			c.log(ctx, "deleting", "domain", id, "what", key)
-		}
-	}
-	// unknown holds the deletes sent whose outcome is unknown, with the
-	// status their resident had: recorded once the resident is seen going.
-	unknown := map[string]string{}
+// its way is tried again next round. A round's deletes go out at most the
+// Client's concurrency at a time, each at its operation's pace. A
+// Delete_Failed resident is a *StatusError. A list or delete that is
+// throttled past the wait budget or answered with a 5xx (or gets no
+// answer) past the SDK's own retries is tried again next round. owned is
+// checked before each delete. The rounds follow the Client's wait
+// schedule (WithWaitOptions: MinDelay, MaxDelay, Jitter, on its clock) and
+// stop at deadline with an error wrapping ErrWaitTimeout and the last
+// error met. what names the work in progress reports.
+func (c *Client) drain(ctx context.Context, what, id string, deadline time.Time, list residentLister, owned func(context.Context) error) ([]Change, error) {
+	d := &drainer{c: c, id: id, list: list, owned: owned, recorded: map[string]bool{}, unknown: map[string]string{}}
 	start := c.opts.clock.Now()
 	for round := 1; ; round++ {
-		left, lastErr, err := c.drainRound(ctx, id, list, owned, unknown, record)
+		left, lastErr, err := d.round(ctx, what)
 		if err != nil {
-			return changes, err
+			return d.changes, err
 		}
 		if left == 0 {
-			for _, key := range sortedKeys(unknown) {
-				record(key, unknown[key])
+			for _, key := range sortedKeys(d.unknown) {
+				d.record(ctx, key, d.unknown[key])
 			}
-			return changes, nil
+			return d.changes, nil
 		}
 		remaining := deadline.Sub(c.opts.clock.Now())
 		if remaining <= 0 {
 			elapsed := c.opts.clock.Now().Sub(start)
 			if lastErr != nil {
-				return changes, fmt.Errorf("domain %s: delete contents: gave up after %s: %w; the last error: %w", id, elapsed, ErrWaitTimeout, lastErr)
+				return d.changes, fmt.Errorf("domain %s: delete contents: gave up after %s: %w; the last error: %w", id, elapsed, ErrWaitTimeout, lastErr)
 			}
-			return changes, fmt.Errorf("domain %s: %d still there after %s: %w", id, left, elapsed, ErrWaitTimeout)
+			return d.changes, fmt.Errorf("domain %s: %d still there after %s: %w", id, left, elapsed, ErrWaitTimeout)
 		}
 		if err := c.opts.clock.Sleep(ctx, c.roundDelay(round, remaining)); err != nil {
-			return changes, fmt.Errorf("domain %s: delete contents: %w", id, err)
+			return d.changes, fmt.Errorf("domain %s: delete contents: %w", id, err)
 		}
 	}
 }
 
-// drainRound is one round of drain: it lists, records the deletes seen
-// going, and deletes what is neither gone nor settling. It returns how
-// many residents are left (-1 when the listing failed) and the last error
-// worth trying again after; err ends the drain.
-func (c *Client) drainRound(ctx context.Context, id string, list residentLister, owned func(context.Context) error,
-	unknown map[string]string, record func(key, from string)) (left int, lastErr, err error) {
-	residents, err := list(ctx, id)
+// drainer is the state of one drain.
+type drainer struct {
+	c     *Client
+	id    string
+	list  residentLister
+	owned func(context.Context) error
+
+	changes  []Change
+	recorded map[string]bool
+	// unknown holds the deletes sent whose outcome is unknown, with the
+	// status their resident had: recorded once the resident is seen going.
+	unknown map[string]string
+	prog    *batchProgress // from the first listing on
+}
+
+// record adds the change that deletes key, once.
+func (d *drainer) record(ctx context.Context, key, from string) {
+	delete(d.unknown, key)
+	if d.recorded[key] {
+		return
+	}
+	d.recorded[key] = true
+	d.changes = append(d.changes, Change{Path: key, From: from})
+	d.c.log(ctx, "deleting", "domain", d.id, "what", key)
+	d.prog.add(ctx, 1)
+}
+
+// deleteOutcome is what became of one delete of a round.
+type deleteOutcome int
+
+const (
+	deleteNotSent deleteOutcome = iota // the owner check's outcome was unknown
+	deleteDone                         // deleted, or found gone
+	deleteInUse                        // refused for something in its way
+	deleteUnknown                      // sent, outcome unknown
+)
+
+// round is one round of drain: it lists, records the deletes seen going,
+// and deletes what is neither gone nor settling. It returns how many
+// residents are left (-1 when the listing failed) and the last error worth
+// trying again after; err ends the drain.
+func (d *drainer) round(ctx context.Context, what string) (left int, lastErr, err error) {
+	residents, err := d.list(ctx, d.id)
 	if err != nil {
 		if outcomeUnknown(ctx, err) {
 			return -1, err, nil
@@ -129,48 +157,68 @@ func (c *Client) drainRound(ctx context.Context, id string, list residentLister,
 		return 0, nil, err
 	}
 	listed := map[string]resident{}
+	var todo []resident
 	for _, r := range residents {
 		listed[r.kind+"."+r.name] = r
-	}
-	for _, key := range sortedKeys(unknown) {
-		if r, ok := listed[key]; !ok || r.gone() || r.status == "Deleting" {
-			record(key, unknown[key])
-			delete(unknown, key)
-		}
-	}
-	for _, r := range residents {
-		key := r.kind + "." + r.name
 		switch {
 		case r.gone():
 			continue
 		case r.status == "Delete_Failed":
-			return 0, nil, &StatusError{DomainID: id, Status: r.status,
+			return 0, nil, &StatusError{DomainID: d.id, Status: r.status,
 				FailureReason: fmt.Sprintf("%s %s could not be deleted", r.kind, r.name)}
 		case !r.settling():
-			if err := owned(ctx); err != nil {
-				if !outcomeUnknown(ctx, err) {
-					return 0, nil, err
-				}
-				lastErr = err
-				left++
-				continue
-			}
-			switch err := r.delete(ctx); {
-			case err == nil || notFound(err):
-				record(key, r.status)
-				delete(unknown, key)
-			case inUse(err):
-				// Something is still in its way: again next round.
-			case outcomeUnknown(ctx, err):
-				lastErr = fmt.Errorf("delete %s %s: %w", r.kind, r.name, err)
-				if _, ok := unknown[key]; !ok {
-					unknown[key] = r.status
-				}
-			default:
-				return 0, nil, fmt.Errorf("domain %s: delete %s %s: %w", id, r.kind, r.name, err)
-			}
+			todo = append(todo, r)
 		}
 		left++
+	}
+	if d.prog == nil {
+		d.prog = d.c.startProgress(what, len(d.changes)+left)
+	}
+	for _, key := range sortedKeys(d.unknown) {
+		if r, ok := listed[key]; !ok || r.gone() || r.status == "Deleting" {
+			d.record(ctx, key, d.unknown[key])
+		}
+	}
+	outcomes := make([]deleteOutcome, len(todo))
+	errs := make([]error, len(todo))
+	fatal := inParallel(ctx, len(todo), d.c.opts.concurrency, func(ctx context.Context, i int) error {
+		r := todo[i]
+		if err := d.owned(ctx); err != nil {
+			if !outcomeUnknown(ctx, err) {
+				return err
+			}
+			outcomes[i], errs[i] = deleteNotSent, err
+			return nil
+		}
+		switch err := r.delete(ctx); {
+		case err == nil || notFound(err):
+			outcomes[i] = deleteDone
+		case inUse(err):
+			outcomes[i] = deleteInUse
+		case outcomeUnknown(ctx, err):
+			outcomes[i], errs[i] = deleteUnknown, fmt.Errorf("delete %s %s: %w", r.kind, r.name, err)
+		default:
+			return fmt.Errorf("domain %s: delete %s %s: %w", d.id, r.kind, r.name, err)
+		}
+		return nil
+	})
+	// In the listing's order, whatever order the deletes finished in.
+	for i, r := range todo {
+		if fatal[i] != nil {
+			return 0, nil, fatal[i]
+		}
+		key := r.kind + "." + r.name
+		switch outcomes[i] {
+		case deleteDone:
+			d.record(ctx, key, r.status)
+		case deleteUnknown:
+			if _, ok := d.unknown[key]; !ok {
+				d.unknown[key] = r.status
+			}
+		}
+		if errs[i] != nil {
+			lastErr = errs[i]
+		}
 	}
 	return left, lastErr, nil
 }

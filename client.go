@@ -93,6 +93,7 @@ type clientOptions struct {
 	writeAttempts     int
 	waitOptions       []func(*DomainInServiceWaiterOptions)
 	idc               identityCenter // WithIdentityCenter (identitycenter.go)
+	progress          func(Progress)
 }
 
 // DefaultMaxWait is how long Ensure and Delete wait for a domain to settle
@@ -171,8 +172,9 @@ func WithWriteAttempts(n int) ClientOption {
 // Client plans and converges SageMaker domains. It is safe for concurrent
 // use; Ensure calls for one domain name are serialised within a Client.
 type Client struct {
-	api  API
-	opts clientOptions
+	api   API // the API New was given, through pacer
+	opts  clientOptions
+	pacer *pacer
 
 	idMu sync.Mutex
 	id   *callerIdentity // nil until GetCallerIdentity has answered
@@ -187,7 +189,9 @@ func New(api API, opts ...ClientOption) *Client {
 	for _, fn := range opts {
 		fn(&o)
 	}
-	return &Client{api: api, opts: o}
+	c := &Client{opts: o, pacer: newPacer(o.clock)}
+	c.api = pacedAPI{api: api, c: c}
+	return c
 }
 
 // NewFromConfig returns a Client with a *sagemaker.Client and an *sts.Client

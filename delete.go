@@ -81,7 +81,7 @@ func (c *Client) Delete(ctx context.Context, ref DomainRef, opts ...DeleteOption
 		return nil, fmt.Errorf("delete domain %s: %w", ref, err)
 	}
 	defer unlock()
-	deadline := c.opts.clock.Now().Add(c.opts.maxWait)
+	ctx, deadline := c.budget(ctx)
 	live, err := c.lookup(ctx, ref)
 	if errors.Is(err, ErrNotFound) {
 		return &Result{Action: ActionUnchanged}, nil

@@ -126,7 +126,7 @@ func (c *Client) Ensure(ctx context.Context, spec *Spec) (*Result, error) {
 		return nil, fmt.Errorf("ensure domain %q: %w", spec.Name(), err)
 	}
 	defer unlock()
-	deadline := c.opts.clock.Now().Add(c.opts.maxWait)
+	ctx, deadline := c.budget(ctx)
 	sp, err := c.planSpec(ctx, spec)
 	if err != nil {
 		return nil, err

@@ -66,14 +66,15 @@ func ExampleWaitTimeoutError() {
 	// the new domain: true
 }
 
-// Every CreateDomain answered with a throttle: Ensure sends it as often as
-// WithWriteAttempts allows, looking the name up between attempts, and
-// then says how often it tried.
+// Every CreateDomain answered with a 500, whose outcome is unknown: Ensure
+// sends it as often as WithWriteAttempts allows, looking the name up
+// between attempts, and then says how often it tried. (A throttled answer
+// is not an unknown outcome: it slows the Client down and is sent again.)
 func ExampleWithWriteAttempts() {
 	clock := smdomaintest.NewFakeClock(exampleStart)
 	srv := smdomaintest.NewServer(smdomaintest.WithClock(clock))
 	defer srv.Close()
-	srv.Throttle("CreateDomain", 100)
+	srv.Fail("CreateDomain", 100)
 	client := smdomain.NewFromConfig(srv.AWSConfig(), smdomain.WithClock(clock), smdomain.WithWriteAttempts(2))
 	spec, err := smdomain.NewSpec("ml-platform", smdomain.WithExecutionRole(role))
 	if err != nil {

@@ -157,7 +157,7 @@ func (c *Client) EnsureMember(ctx context.Context, domain DomainRef, m Member) (
 	if err := c.checkWaitOptions(); err != nil {
 		return nil, err
 	}
-	deadline := c.opts.clock.Now().Add(c.opts.maxWait)
+	ctx, deadline := c.budget(ctx)
 	s, live, err := c.memberStep(ctx, domain, m)
 	if err != nil {
 		return nil, err
@@ -189,7 +189,7 @@ func (c *Client) RemoveMember(ctx context.Context, domain DomainRef, kind Member
 	if err := c.checkWaitOptions(); err != nil {
 		return nil, err
 	}
-	deadline := c.opts.clock.Now().Add(c.opts.maxWait)
+	ctx, deadline := c.budget(ctx)
 	live, err := c.resolve(ctx, domain)
 	if err != nil {
 		return nil, err

@@ -281,8 +281,9 @@ func (c *Client) ensureMembers(ctx context.Context, domain *sagemaker.DescribeDo
 		}
 	}
 	var out []MemberResult
-	for _, g := range groups {
-		results, err := c.runSteps(ctx, g, func(ctx context.Context, s *step) (MemberResult, error) {
+	for i, g := range groups {
+		what := []string{"user profiles", "spaces", "offboardings"}[i]
+		results, err := c.runSteps(ctx, what, g, func(ctx context.Context, s *step) (MemberResult, error) {
 			return c.carryOut(ctx, domain, s, deadline)
 		})
 		out = append(out, results...)
@@ -323,48 +324,26 @@ func (c *Client) carryOut(ctx context.Context, domain *sagemaker.DescribeDomainO
 
 // runSteps runs fn for each step, at most the Client's concurrency at a
 // time, and returns the results of the steps that ran, in order. After a
-// failure no new step starts; the error joins every failure.
-func (c *Client) runSteps(ctx context.Context, steps []*step, fn func(context.Context, *step) (MemberResult, error)) ([]MemberResult, error) {
+// failure no new step starts; the error joins every failure. what names
+// the steps in progress reports ("user profiles").
+func (c *Client) runSteps(ctx context.Context, what string, steps []*step, fn func(context.Context, *step) (MemberResult, error)) ([]MemberResult, error) {
 	results := make([]*MemberResult, len(steps))
-	errs := make([]error, len(steps))
-	var (
-		wg     sync.WaitGroup
-		mu     sync.Mutex
-		failed bool
-	)
-	sem := make(chan struct{}, c.opts.concurrency)
-	for i, s := range steps {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			errs[i] = ctx.Err()
-		}
+	var mu sync.Mutex
+	prog := c.startProgress(what, len(steps))
+	errs := inParallel(ctx, len(steps), c.opts.concurrency, func(ctx context.Context, i int) error {
+		s := steps[i]
+		r, err := fn(ctx, s)
 		mu.Lock()
-		stop := failed || errs[i] != nil
-		mu.Unlock()
-		if stop {
-			if errs[i] == nil {
-				<-sem
-			}
-			break
+		if err == nil || len(r.Changes) > 0 {
+			results[i] = &r
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			r, err := fn(ctx, s)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				failed = true
-				errs[i] = fmt.Errorf("%s %q: %w", s.k.noun, s.name, err)
-			}
-			if err == nil || len(r.Changes) > 0 {
-				results[i] = &r
-			}
-		}()
-	}
-	wg.Wait()
+		mu.Unlock()
+		prog.add(ctx, 1)
+		if err != nil {
+			return fmt.Errorf("%s %q: %w", s.k.noun, s.name, err)
+		}
+		return nil
+	})
 	var out []MemberResult
 	for _, r := range results {
 		if r != nil {

@@ -329,10 +329,10 @@ func deref(s *string) string {
 	return *s
 }
 
-// region reports the region of the API client when it is a
+// region reports the region of the API client New was given when it is a
 // *sagemaker.Client (or anything with the same Options method).
 func (c *Client) region() string {
-	if o, ok := c.api.(interface{ Options() sagemaker.Options }); ok {
+	if o, ok := c.api.(pacedAPI).api.(interface{ Options() sagemaker.Options }); ok {
 		return o.Options().Region
 	}
 	return ""

@@ -1,0 +1,67 @@
+package smdomain
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Progress is how far a Client has got with one batch of work on many
+// members at once: the user profiles or spaces an Ensure writes, the
+// offboardings it carries out, or the apps, spaces and user profiles a
+// cascade deletes.
+type Progress struct {
+	// Doing names the batch: "user profiles", "spaces", "offboardings",
+	// "deleting apps", "deleting spaces" or "deleting user profiles".
+	Doing string
+	// Done counts the batch's items finished so far, of Total.
+	Done, Total int
+	// Elapsed is the time since the batch began, on the Client's clock.
+	Elapsed time.Duration
+	// Rate is Done per second of Elapsed (0 before a second has passed).
+	Rate float64
+}
+
+// WithProgress has fn called each time an item of a batch of work on
+// members finishes (see Progress), from whichever goroutine finished it;
+// calls do not overlap. The Client's logger (WithLogger) also gets a line
+// at every tenth of a batch. fn must return quickly.
+func WithProgress(fn func(Progress)) ClientOption {
+	return func(o *clientOptions) { o.progress = fn }
+}
+
+// batchProgress counts one batch's finished items and reports them.
+type batchProgress struct {
+	c     *Client
+	doing string
+	total int
+	start time.Time
+
+	mu   sync.Mutex
+	done int
+}
+
+func (c *Client) startProgress(doing string, total int) *batchProgress {
+	return &batchProgress{c: c, doing: doing, total: total, start: c.opts.clock.Now()}
+}
+
+// add counts n more items finished.
+func (b *batchProgress) add(ctx context.Context, n int) {
+	if n <= 0 || b.total == 0 {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	before := b.done
+	b.done += n
+	p := Progress{Doing: b.doing, Done: b.done, Total: b.total, Elapsed: b.c.opts.clock.Now().Sub(b.start)}
+	if p.Elapsed >= time.Second {
+		p.Rate = float64(p.Done) / p.Elapsed.Seconds()
+	}
+	if b.c.opts.progress != nil {
+		b.c.opts.progress(p)
+	}
+	if before*10/b.total != p.Done*10/b.total {
+		b.c.log(ctx, "progress", "doing", p.Doing, "done", p.Done, "total", p.Total, "per_second", p.Rate)
+	}
+}
