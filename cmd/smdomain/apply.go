@@ -59,7 +59,7 @@ func runApply(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return p.fail(ctx, stderr, err)
 	}
-	client := smdomain.NewFromConfig(cfg, append(append(cl.options(), sf.clientOptions()...), p.waitOption(stderr, prog+": ", 0))...)
+	client := smdomain.NewFromConfig(cfg, append(append(cl.options(), sf.clientOptions()...), p.reportOptions(stderr, prog+": ", 0)...)...)
 	return applySpec(ctx, client, spec, output.format, p, stdout, stderr)
 }
 

@@ -65,7 +65,8 @@ func TestCLITeamFile(t *testing.T) {
 	want(t, "apply", got, 0, []string{
 		"domain \"fraud-ml\" created: d-",
 		"\nuser profile \"alice\" created\nuser profile \"bob\" created\nspace \"alice-scratch\" created\nspace \"fraud-detection\" created\n",
-	}, []string{`smdomain apply: waiting for user profile "alice" in d-`, `waiting for space "fraud-detection" in d-`})
+	}, []string{`smdomain apply: waiting for user profile "alice" in d-`, `waiting for space "fraud-detection" in d-`,
+		"smdomain apply: user profiles: 2 of 2", "smdomain apply: spaces: 2 of 2"})
 	writes := c.writes()
 	slices.Sort(writes)
 	if diff := cmp.Diff([]string{"CreateDomain", "CreateSpace", "CreateSpace", "CreateUserProfile", "CreateUserProfile"}, writes); diff != "" {

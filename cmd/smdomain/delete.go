@@ -64,7 +64,7 @@ func runDelete(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return p.fail(ctx, stderr, err)
 	}
-	client := smdomain.NewFromConfig(cfg, append(cl.options(), p.waitOption(stderr, prog+": ", 0))...)
+	client := smdomain.NewFromConfig(cfg, append(cl.options(), p.reportOptions(stderr, prog+": ", 0)...)...)
 	var opts []smdomain.DeleteOption
 	if deleteEFS {
 		opts = append(opts, smdomain.WithDeleteHomeEFS())

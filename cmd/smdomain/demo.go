@@ -134,8 +134,8 @@ func demo(ctx context.Context, stdout, stderr io.Writer) error {
 	p := newProgress("smdomain demo")
 	p.inProcess = true
 	d := &demoRun{ctx: ctx, srv: srv, p: p, stdout: stdout, stderr: stderr,
-		client: smdomain.NewFromConfig(srv.AWSConfig(), smdomain.WithClock(clock), smdomain.WithConcurrency(1),
-			p.waitOption(stdout, "  ", time.Minute))}
+		client: smdomain.NewFromConfig(srv.AWSConfig(), append([]smdomain.ClientOption{smdomain.WithClock(clock), smdomain.WithConcurrency(1)},
+			p.reportOptions(stdout, "  ", time.Minute)...)...)}
 
 	fmt.Fprintln(stdout, "smdomain demo: the life of a SageMaker domain, against an in-process emulator")
 	fmt.Fprintln(stdout, "on a fake clock (account "+smdomaintest.DefaultAccount+", "+smdomaintest.Region+"): no AWS account, no real waiting.")

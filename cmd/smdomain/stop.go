@@ -103,6 +103,37 @@ func (p *progress) begin(mayChange bool, format string, args ...any) {
 	p.doing, p.mayChange = fmt.Sprintf(format, args...), mayChange
 }
 
+// reportOptions returns the Client options that report on w, after
+// prefix, the waits (waitOption) and the batches of work on members
+// (progressOption).
+func (p *progress) reportOptions(w io.Writer, prefix string, every time.Duration) []smdomain.ClientOption {
+	return []smdomain.ClientOption{p.waitOption(w, prefix, every), p.progressOption(w, prefix, every)}
+}
+
+// progressOption returns the option that reports how far a batch of more
+// than one item of work on members has got, as "user profiles: 120 of
+// 500, 4.9/s, 25s elapsed": the first item, the last, and otherwise at
+// most one line per every (or per 5 s when every is 0) of the batch.
+func (p *progress) progressOption(w io.Writer, prefix string, every time.Duration) smdomain.ClientOption {
+	if every == 0 {
+		every = 5 * time.Second
+	}
+	last := map[string]time.Duration{}
+	return smdomain.WithProgress(func(pr smdomain.Progress) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if at, ok := last[pr.Doing]; pr.Total < 2 || ok && pr.Done < pr.Total && pr.Elapsed-at < every {
+			return
+		}
+		last[pr.Doing] = pr.Elapsed
+		rate := ""
+		if pr.Rate > 0 {
+			rate = fmt.Sprintf(", %.2g/s", pr.Rate)
+		}
+		fmt.Fprintf(w, "%s%s: %d of %d%s, %s elapsed\n", prefix, pr.Doing, pr.Done, pr.Total, rate, pr.Elapsed.Round(time.Second))
+	})
+}
+
 // waitOption returns the wait option that records each poll and reports it
 // on w after prefix, as "waiting for d-abc: Pending, 14s elapsed" for the
 // domain and `waiting for user profile "alice" in d-abc: Pending, 14s
