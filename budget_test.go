@@ -78,10 +78,15 @@ const (
 	stateDrifted                      // one updatable field differs
 	stateTagsDrift                    // only a tag's value differs
 	stateImmutable                    // a field UpdateDomain cannot change differs
+	stateRoleDrift                    // the users' execution role differs
 )
 
+// otherTestRole is the users' role of stateRoleDrift: in the caller's
+// account, so the check passes.
+const otherTestRole = "arn:aws:iam::123456789012:role/SageMakerExecutionRoleV2"
+
 func (s budgetState) String() string {
-	return [...]string{"absent", "matching", "drifted", "tags-drift", "immutable"}[s]
+	return [...]string{"absent", "matching", "drifted", "tags-drift", "immutable", "role-drift"}[s]
 }
 
 // prepare creates the state with a Client of its own (so the measured
@@ -102,6 +107,8 @@ func (s budgetState) prepare(t *testing.T, e *env, pinned bool) *smdomain.Spec {
 		extra = append(extra, smdomain.WithTags(map[string]string{"Environment": "Production"}))
 	case stateImmutable:
 		extra = append(extra, smdomain.WithAuthMode(types.AuthModeSso))
+	case stateRoleDrift:
+		extra = append(extra, smdomain.WithExecutionRole(otherTestRole))
 	}
 	if pinned {
 		extra = append(extra, smdomain.WithDomainID(id))
@@ -133,12 +140,18 @@ func TestBudgetEnsure(t *testing.T) {
 			want: budget{writes: []string{"CreateDomain"},
 				exactly: map[string]int{"CreateDomain": 1, "ListDomains": 2, "GetCallerIdentity": 1, "DescribeDomain": 1}}},
 		{name: "one-field update", state: stateDrifted, action: smdomain.ActionUpdated,
-			want: budget{writes: []string{"UpdateDomain"},
-				// DescribeDomain: the lookup, then one poll.
-				exactly: map[string]int{"UpdateDomain": 1, "ListDomains": 1, "ListTags": 1, "GetCallerIdentity": 1, "DescribeDomain": 2}}},
+			// The security groups change, no role: no GetCallerIdentity.
+			// DescribeDomain: the lookup, then one poll.
+			want: budget{maxCalls: 5, writes: []string{"UpdateDomain"},
+				exactly: map[string]int{"UpdateDomain": 1, "ListDomains": 1, "ListTags": 1, "GetCallerIdentity": 0, "DescribeDomain": 2}}},
 		{name: "one-field update by pinned ID", state: stateDrifted, pinned: true, action: smdomain.ActionUpdated,
-			want: budget{writes: []string{"UpdateDomain"},
-				exactly: map[string]int{"UpdateDomain": 1, "ListDomains": 0, "ListTags": 1, "GetCallerIdentity": 1, "DescribeDomain": 2}}},
+			want: budget{maxCalls: 4, writes: []string{"UpdateDomain"},
+				exactly: map[string]int{"UpdateDomain": 1, "ListDomains": 0, "ListTags": 1, "GetCallerIdentity": 0, "DescribeDomain": 2}}},
+		{name: "role update", state: stateRoleDrift, action: smdomain.ActionUpdated,
+			// The update sends a role, checked against the caller's
+			// account before it is sent.
+			want: budget{maxCalls: 6, writes: []string{"UpdateDomain"},
+				exactly: map[string]int{"UpdateDomain": 1, "ListDomains": 1, "ListTags": 1, "GetCallerIdentity": 1, "DescribeDomain": 2}}},
 		{name: "tag-only update", state: stateTagsDrift, action: smdomain.ActionUpdated,
 			// A tag change needs no UpdateDomain and so no wait: no poll.
 			want: budget{maxCalls: 5, writes: []string{"AddTags"},
@@ -174,6 +187,7 @@ func TestBudgetPlanReadsOnly(t *testing.T) {
 		{stateDrifted, smdomain.PlanUpdate},
 		{stateTagsDrift, smdomain.PlanUpdate},
 		{stateImmutable, smdomain.PlanReplaceRequired},
+		{stateRoleDrift, smdomain.PlanUpdate},
 	}
 	for _, tt := range tests {
 		for _, pinned := range []bool{false, true} {
@@ -196,7 +210,9 @@ func TestBudgetPlanReadsOnly(t *testing.T) {
 					t.Errorf("plan action %q, want %q", p.Action, tt.action)
 				}
 				// Reads only; the lookup, the description, the tags and the
-				// caller's account at most once each.
+				// caller's account at most once each. Plan asks STS even
+				// when no role is to be checked: Plan.Account reports the
+				// account.
 				budget{maxCalls: 4, only: readOps}.check(t, e.srv.Calls())
 			})
 		}
