@@ -35,6 +35,8 @@ type budget struct {
 	unordered bool
 	// exactly pins the count of some operations.
 	exactly map[string]int
+	// sequence is the exact sequence of every call; nil means any.
+	sequence []string
 }
 
 func (b budget) check(t *testing.T, calls []smdomaintest.Call) {
@@ -61,6 +63,11 @@ func (b budget) check(t *testing.T, calls []smdomaintest.Call) {
 	}
 	if diff := cmp.Diff(b.writes, writes); diff != "" {
 		t.Errorf("write calls (-budget +got):\n%s\n(calls: %v)", diff, ops)
+	}
+	if b.sequence != nil {
+		if diff := cmp.Diff(b.sequence, ops); diff != "" {
+			t.Errorf("calls (-budget +got):\n%s", diff)
+		}
 	}
 	for op, n := range b.exactly {
 		if count[op] != n {
@@ -232,6 +239,57 @@ func TestBudgetCallerIdentityOncePerClient(t *testing.T) {
 	}
 	budget{exactly: map[string]int{"GetCallerIdentity": 1, "CreateDomain": 2, "UpdateDomain": 1},
 		writes: []string{"CreateDomain", "UpdateDomain", "CreateDomain"}}.check(t, e.srv.Calls())
+}
+
+// TestBudgetDelete measures Delete of an InService domain with a fresh
+// Client. The floor by name is four calls: the listing that resolves the
+// name, the DescribeDomain that reports what is deleted (its home EFS
+// volume's ID above all: the listing does not carry it, and with the
+// emulator's instant transitions the domain is gone at the first poll, as
+// a fast delete would be), the DeleteDomain, and the poll that sees
+// ResourceNotFound. By ID the listing goes.
+func TestBudgetDelete(t *testing.T) {
+	const owner = "team-a"
+	tests := []struct {
+		name  string
+		ref   func(id string) smdomain.DomainRef
+		owner bool // the domain is made, and deleted, by a Client WithOwner
+		opts  []smdomain.DeleteOption
+		want  budget
+	}{
+		{name: "by name", ref: func(string) smdomain.DomainRef { return smdomain.ByName("budget") },
+			want: budget{writes: []string{"DeleteDomain"}, sequence: []string{"ListDomains", "DescribeDomain", "DeleteDomain", "DescribeDomain"}}},
+		{name: "by name, WithDeleteHomeEFS", ref: func(string) smdomain.DomainRef { return smdomain.ByName("budget") },
+			opts: []smdomain.DeleteOption{smdomain.WithDeleteHomeEFS()},
+			want: budget{writes: []string{"DeleteDomain"}, sequence: []string{"ListDomains", "DescribeDomain", "DeleteDomain", "DescribeDomain"}}},
+		{name: "by ID", ref: smdomain.ByID,
+			want: budget{writes: []string{"DeleteDomain"}, sequence: []string{"DescribeDomain", "DeleteDomain", "DescribeDomain"}}},
+		{name: "by name, WithOwner", ref: func(string) smdomain.DomainRef { return smdomain.ByName("budget") }, owner: true,
+			want: budget{writes: []string{"DeleteDomain"}, sequence: []string{"ListDomains", "DescribeDomain", "ListTags", "DeleteDomain", "DescribeDomain"}}},
+		{name: "by name, WithCascade, nothing in it", ref: func(string) smdomain.DomainRef { return smdomain.ByName("budget") },
+			opts: []smdomain.DeleteOption{smdomain.WithCascade()},
+			// The cascade's listings are its own budget's concern.
+			want: budget{writes: []string{"DeleteDomain"}, exactly: map[string]int{"ListDomains": 1, "DescribeDomain": 2, "GetCallerIdentity": 0}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newInstantEnv(t)
+			var copts []smdomain.ClientOption
+			if tt.owner {
+				copts = append(copts, smdomain.WithOwner(owner))
+			}
+			d := mustEnsure(t, e.newClient(copts...), mustSpec(t, "budget", seedOptions()...)).Domain
+			e.srv.ResetCalls()
+			res, err := e.newClient(copts...).Delete(context.Background(), tt.ref(d.ID), tt.opts...)
+			if err != nil || res.Action != smdomain.ActionDeleted {
+				t.Fatalf("Delete: %+v %v", res, err)
+			}
+			if res.Domain == nil || res.Domain.ID != d.ID || res.Domain.HomeEFSFileSystemID != d.HomeEFSFileSystemID {
+				t.Errorf("Delete's Domain %+v, want %s with home EFS %s", res.Domain, d.ID, d.HomeEFSFileSystemID)
+			}
+			tt.want.check(t, e.srv.Calls())
+		})
+	}
 }
 
 // newInstantEnv is newEnv with transitions that take no time, so that a
