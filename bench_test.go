@@ -100,6 +100,46 @@ func BenchmarkEnsure(b *testing.B) {
 	})
 }
 
+// BenchmarkDelete measures one Delete of an InService domain from a fresh
+// Client, by name and by ID, against an emulator whose transitions are
+// instant (the domain is gone at the first poll). Each domain is made with
+// the SDK's own CreateDomain, outside the calls counted.
+func BenchmarkDelete(b *testing.B) {
+	ctx := context.Background()
+	for _, bc := range []struct {
+		name string
+		ref  func(id string) smdomain.DomainRef
+		opts []smdomain.DeleteOption
+	}{
+		{"by-name", func(string) smdomain.DomainRef { return smdomain.ByName("bench-delete") }, nil},
+		{"by-name-delete-efs", func(string) smdomain.DomainRef { return smdomain.ByName("bench-delete") },
+			[]smdomain.DeleteOption{smdomain.WithDeleteHomeEFS()}},
+		{"by-id", smdomain.ByID, nil},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			e := newInstantEnv(b)
+			sm := sagemaker.NewFromConfig(e.srv.AWSConfig())
+			in := mustSpec(b, "bench-delete", seedOptions()...).CreateDomainInput()
+			calls, bytes := 0, 0
+			for b.Loop() {
+				out, err := sm.CreateDomain(ctx, in)
+				if err != nil {
+					b.Fatal(err)
+				}
+				c := e.newClient()
+				e.srv.ResetCalls()
+				res, err := c.Delete(ctx, bc.ref(aws.ToString(out.DomainId)), bc.opts...)
+				if err != nil || res.Action != smdomain.ActionDeleted {
+					b.Fatalf("Delete: %v %v", res, err)
+				}
+				n, by := callFigures(e.srv.Calls())
+				calls, bytes = calls+n, bytes+by
+			}
+			reportCalls(b, calls, bytes)
+		})
+	}
+}
+
 // richOptions is a domain with most of what a platform team sets, so that
 // resending every setting, as Terraform does, has its real cost.
 func richOptions(extra ...smdomain.Option) []smdomain.Option {

@@ -35,6 +35,8 @@ type budget struct {
 	unordered bool
 	// exactly pins the count of some operations.
 	exactly map[string]int
+	// sequence is the exact sequence of every call; nil means any.
+	sequence []string
 }
 
 func (b budget) check(t *testing.T, calls []smdomaintest.Call) {
@@ -62,6 +64,11 @@ func (b budget) check(t *testing.T, calls []smdomaintest.Call) {
 	if diff := cmp.Diff(b.writes, writes); diff != "" {
 		t.Errorf("write calls (-budget +got):\n%s\n(calls: %v)", diff, ops)
 	}
+	if b.sequence != nil {
+		if diff := cmp.Diff(b.sequence, ops); diff != "" {
+			t.Errorf("calls (-budget +got):\n%s", diff)
+		}
+	}
 	for op, n := range b.exactly {
 		if count[op] != n {
 			t.Errorf("%s called %d times, budget exactly %d (calls: %v)", op, count[op], n, ops)
@@ -78,10 +85,15 @@ const (
 	stateDrifted                      // one updatable field differs
 	stateTagsDrift                    // only a tag's value differs
 	stateImmutable                    // a field UpdateDomain cannot change differs
+	stateRoleDrift                    // the users' execution role differs
 )
 
+// otherTestRole is the users' role of stateRoleDrift: in the caller's
+// account, so the check passes.
+const otherTestRole = "arn:aws:iam::123456789012:role/SageMakerExecutionRoleV2"
+
 func (s budgetState) String() string {
-	return [...]string{"absent", "matching", "drifted", "tags-drift", "immutable"}[s]
+	return [...]string{"absent", "matching", "drifted", "tags-drift", "immutable", "role-drift"}[s]
 }
 
 // prepare creates the state with a Client of its own (so the measured
@@ -102,6 +114,8 @@ func (s budgetState) prepare(t *testing.T, e *env, pinned bool) *smdomain.Spec {
 		extra = append(extra, smdomain.WithTags(map[string]string{"Environment": "Production"}))
 	case stateImmutable:
 		extra = append(extra, smdomain.WithAuthMode(types.AuthModeSso))
+	case stateRoleDrift:
+		extra = append(extra, smdomain.WithExecutionRole(otherTestRole))
 	}
 	if pinned {
 		extra = append(extra, smdomain.WithDomainID(id))
@@ -133,12 +147,18 @@ func TestBudgetEnsure(t *testing.T) {
 			want: budget{writes: []string{"CreateDomain"},
 				exactly: map[string]int{"CreateDomain": 1, "ListDomains": 2, "GetCallerIdentity": 1, "DescribeDomain": 1}}},
 		{name: "one-field update", state: stateDrifted, action: smdomain.ActionUpdated,
-			want: budget{writes: []string{"UpdateDomain"},
-				// DescribeDomain: the lookup, then one poll.
-				exactly: map[string]int{"UpdateDomain": 1, "ListDomains": 1, "ListTags": 1, "GetCallerIdentity": 1, "DescribeDomain": 2}}},
+			// The security groups change, no role: no GetCallerIdentity.
+			// DescribeDomain: the lookup, then one poll.
+			want: budget{maxCalls: 5, writes: []string{"UpdateDomain"},
+				exactly: map[string]int{"UpdateDomain": 1, "ListDomains": 1, "ListTags": 1, "GetCallerIdentity": 0, "DescribeDomain": 2}}},
 		{name: "one-field update by pinned ID", state: stateDrifted, pinned: true, action: smdomain.ActionUpdated,
-			want: budget{writes: []string{"UpdateDomain"},
-				exactly: map[string]int{"UpdateDomain": 1, "ListDomains": 0, "ListTags": 1, "GetCallerIdentity": 1, "DescribeDomain": 2}}},
+			want: budget{maxCalls: 4, writes: []string{"UpdateDomain"},
+				exactly: map[string]int{"UpdateDomain": 1, "ListDomains": 0, "ListTags": 1, "GetCallerIdentity": 0, "DescribeDomain": 2}}},
+		{name: "role update", state: stateRoleDrift, action: smdomain.ActionUpdated,
+			// The update sends a role, checked against the caller's
+			// account before it is sent.
+			want: budget{maxCalls: 6, writes: []string{"UpdateDomain"},
+				exactly: map[string]int{"UpdateDomain": 1, "ListDomains": 1, "ListTags": 1, "GetCallerIdentity": 1, "DescribeDomain": 2}}},
 		{name: "tag-only update", state: stateTagsDrift, action: smdomain.ActionUpdated,
 			// A tag change needs no UpdateDomain and so no wait: no poll.
 			want: budget{maxCalls: 5, writes: []string{"AddTags"},
@@ -174,6 +194,7 @@ func TestBudgetPlanReadsOnly(t *testing.T) {
 		{stateDrifted, smdomain.PlanUpdate},
 		{stateTagsDrift, smdomain.PlanUpdate},
 		{stateImmutable, smdomain.PlanReplaceRequired},
+		{stateRoleDrift, smdomain.PlanUpdate},
 	}
 	for _, tt := range tests {
 		for _, pinned := range []bool{false, true} {
@@ -196,7 +217,9 @@ func TestBudgetPlanReadsOnly(t *testing.T) {
 					t.Errorf("plan action %q, want %q", p.Action, tt.action)
 				}
 				// Reads only; the lookup, the description, the tags and the
-				// caller's account at most once each.
+				// caller's account at most once each. Plan asks STS even
+				// when no role is to be checked: Plan.Account reports the
+				// account.
 				budget{maxCalls: 4, only: readOps}.check(t, e.srv.Calls())
 			})
 		}
@@ -216,6 +239,57 @@ func TestBudgetCallerIdentityOncePerClient(t *testing.T) {
 	}
 	budget{exactly: map[string]int{"GetCallerIdentity": 1, "CreateDomain": 2, "UpdateDomain": 1},
 		writes: []string{"CreateDomain", "UpdateDomain", "CreateDomain"}}.check(t, e.srv.Calls())
+}
+
+// TestBudgetDelete measures Delete of an InService domain with a fresh
+// Client. The floor by name is four calls: the listing that resolves the
+// name, the DescribeDomain that reports what is deleted (its home EFS
+// volume's ID above all: the listing does not carry it, and with the
+// emulator's instant transitions the domain is gone at the first poll, as
+// a fast delete would be), the DeleteDomain, and the poll that sees
+// ResourceNotFound. By ID the listing goes.
+func TestBudgetDelete(t *testing.T) {
+	const owner = "team-a"
+	tests := []struct {
+		name  string
+		ref   func(id string) smdomain.DomainRef
+		owner bool // the domain is made, and deleted, by a Client WithOwner
+		opts  []smdomain.DeleteOption
+		want  budget
+	}{
+		{name: "by name", ref: func(string) smdomain.DomainRef { return smdomain.ByName("budget") },
+			want: budget{writes: []string{"DeleteDomain"}, sequence: []string{"ListDomains", "DescribeDomain", "DeleteDomain", "DescribeDomain"}}},
+		{name: "by name, WithDeleteHomeEFS", ref: func(string) smdomain.DomainRef { return smdomain.ByName("budget") },
+			opts: []smdomain.DeleteOption{smdomain.WithDeleteHomeEFS()},
+			want: budget{writes: []string{"DeleteDomain"}, sequence: []string{"ListDomains", "DescribeDomain", "DeleteDomain", "DescribeDomain"}}},
+		{name: "by ID", ref: smdomain.ByID,
+			want: budget{writes: []string{"DeleteDomain"}, sequence: []string{"DescribeDomain", "DeleteDomain", "DescribeDomain"}}},
+		{name: "by name, WithOwner", ref: func(string) smdomain.DomainRef { return smdomain.ByName("budget") }, owner: true,
+			want: budget{writes: []string{"DeleteDomain"}, sequence: []string{"ListDomains", "DescribeDomain", "ListTags", "DeleteDomain", "DescribeDomain"}}},
+		{name: "by name, WithCascade, nothing in it", ref: func(string) smdomain.DomainRef { return smdomain.ByName("budget") },
+			opts: []smdomain.DeleteOption{smdomain.WithCascade()},
+			// The cascade's listings are its own budget's concern.
+			want: budget{writes: []string{"DeleteDomain"}, exactly: map[string]int{"ListDomains": 1, "DescribeDomain": 2, "GetCallerIdentity": 0}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newInstantEnv(t)
+			var copts []smdomain.ClientOption
+			if tt.owner {
+				copts = append(copts, smdomain.WithOwner(owner))
+			}
+			d := mustEnsure(t, e.newClient(copts...), mustSpec(t, "budget", seedOptions()...)).Domain
+			e.srv.ResetCalls()
+			res, err := e.newClient(copts...).Delete(context.Background(), tt.ref(d.ID), tt.opts...)
+			if err != nil || res.Action != smdomain.ActionDeleted {
+				t.Fatalf("Delete: %+v %v", res, err)
+			}
+			if res.Domain == nil || res.Domain.ID != d.ID || res.Domain.HomeEFSFileSystemID != d.HomeEFSFileSystemID {
+				t.Errorf("Delete's Domain %+v, want %s with home EFS %s", res.Domain, d.ID, d.HomeEFSFileSystemID)
+			}
+			tt.want.check(t, e.srv.Calls())
+		})
+	}
 }
 
 // newInstantEnv is newEnv with transitions that take no time, so that a

@@ -65,6 +65,14 @@ func WithDeleteHomeEFS() DeleteOption {
 // ActionUnchanged: the domain is still there) together with a
 // *CascadeError, which lists the same and wraps the cause (a
 // *NotOwnedError when the owner tag changed).
+//
+// By name, a domain that is InService costs four calls: ListDomains,
+// DescribeDomain, DeleteDomain and the polls (DescribeDomain) until it is
+// gone, the last one answered ResourceNotFound; by ID, three. WithOwner
+// adds a ListTags, WithCascade the listings of what the domain holds. The
+// DescribeDomain before the DeleteDomain is what the Result's Domain is,
+// and the only call that reports the home EFS volume's ID (the listing
+// does not) when the domain is gone by the first poll.
 func (c *Client) Delete(ctx context.Context, ref DomainRef, opts ...DeleteOption) (*Result, error) {
 	o := deleteOptions{retention: types.RetentionTypeRetain}
 	for _, fn := range opts {
@@ -97,14 +105,23 @@ func (c *Client) Delete(ctx context.Context, ref DomainRef, opts ...DeleteOption
 		res.Domain = newDomain(live)
 		switch live.Status {
 		case types.DomainStatusPending, types.DomainStatusUpdating:
+			settled, err := c.waitResource(ctx, r, false, deadline)
+			if err == nil {
+				live = settled.raw.(*sagemaker.DescribeDomainOutput) // the wait's last poll
+				continue
+			}
 			var se *StatusError
-			if _, err := c.waitResource(ctx, r, false, deadline); err != nil && !errors.As(err, &se) && !errors.Is(err, ErrNotFound) {
+			if !errors.As(err, &se) && !errors.Is(err, ErrNotFound) {
+				return nil, err
+			}
+			if live, err = c.describe(ctx, id); err != nil {
 				return nil, err
 			}
 		case types.DomainStatusDeleting:
 			if _, err := c.waitResource(ctx, r, true, deadline); err != nil {
 				return nil, err
 			}
+			live = nil // the deleted waiter succeeds only on ResourceNotFound
 		default:
 			if err := c.deleteDomain(ctx, live, o, res, deadline); err != nil {
 				return res, err
@@ -114,9 +131,7 @@ func (c *Client) Delete(ctx context.Context, ref DomainRef, opts ...DeleteOption
 			if _, err := c.waitResource(ctx, r, true, deadline); err != nil {
 				return nil, err
 			}
-		}
-		if live, err = c.describe(ctx, id); err != nil {
-			return nil, err
+			live = nil
 		}
 	}
 	res.Action = ActionDeleted

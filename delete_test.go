@@ -3,6 +3,7 @@ package smdomain_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -104,5 +105,50 @@ func TestDeleteReportsRetainedHomeEFS(t *testing.T) {
 				t.Errorf("domains after Delete: %v", ids)
 			}
 		})
+	}
+}
+
+// TestDeleteWaitsOutPending deletes a domain that is still being created:
+// Delete waits until it is InService and deletes it, and the poll that saw
+// it InService is the description it deletes from, with no DescribeDomain
+// of its own in between.
+func TestDeleteWaitsOutPending(t *testing.T) {
+	ctx := context.Background()
+	polls := 0
+	e := newEnv(t, smdomain.WithWaitOptions(func(o *smdomain.DomainInServiceWaiterOptions) {
+		o.Progress = func(smdomain.WaitProgress) { polls++ }
+	}))
+	out, err := e.sm.CreateDomain(ctx, mustSpec(t, "young", seedOptions()...).CreateDomainInput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.ResetCalls()
+	res, err := e.client.Delete(ctx, smdomain.ByName("young"))
+	if err != nil || res.Action != smdomain.ActionDeleted || res.Domain.ID != aws.ToString(out.DomainId) {
+		t.Fatalf("Delete: %+v %v", res, err)
+	}
+	if res.Domain.Status != string(types.DomainStatusInService) || res.RetainedHomeEFSFileSystemID == "" {
+		t.Errorf("Delete's Domain status %q, retained volume %q: want the InService description and its volume",
+			res.Domain.Status, res.RetainedHomeEFSFileSystemID)
+	}
+	ops := e.ops()
+	i := slices.Index(ops, "DeleteDomain")
+	if i < 0 || slices.Contains(ops[i+1:], "DeleteDomain") {
+		t.Fatalf("calls %v, want one DeleteDomain", ops)
+	}
+	// Before the DeleteDomain: the listing, the description that saw it
+	// Pending, and the InService waiter's polls (the deleted waiter's come
+	// after it, so every progress report but theirs is counted).
+	describes := 0
+	for _, op := range ops[:i] {
+		if op == "DescribeDomain" {
+			describes++
+		}
+	}
+	if after := len(ops) - i - 1; describes != 1+polls-after {
+		t.Errorf("%d DescribeDomain before the DeleteDomain, %d polls in all, %d calls after it: %v", describes, polls, after, ops)
+	}
+	if ids := e.srv.DomainIDs(); len(ids) != 0 {
+		t.Errorf("domains after Delete: %v", ids)
 	}
 }

@@ -439,7 +439,7 @@ func liveStatusError(r resource, live *state) *StatusError {
 // after which only another creator's resource is found, or a race it gave
 // way in. It never reports another creator's resource as created.
 func (c *Client) createResource(ctx context.Context, r resource, deadline time.Time) (*converged, error) {
-	if err := c.checkRoles(ctx, r.path(), r.desired()); err != nil {
+	if err := c.checkRoles(ctx, r.path(), rolesIn(r.desired())); err != nil {
 		return nil, err
 	}
 	for attempt := 1; ; attempt++ {
@@ -524,7 +524,7 @@ func (c *Client) updateResource(ctx context.Context, r resource, live *state, p 
 		return nil, liveStatusError(r, live)
 	}
 	if len(doc) > 0 {
-		if err := c.checkRoles(ctx, r.path(), r.desired()); err != nil {
+		if err := c.checkRoles(ctx, r.path(), changedRoles(p.changes)); err != nil {
 			return nil, err
 		}
 		if err := r.update(ctx, live, doc); err != nil {

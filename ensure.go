@@ -80,8 +80,12 @@ import (
 // duplicate may then stay, which later Ensure calls pass over as above
 // and which has to be deleted by its ID (the SDK's DeleteDomain).
 //
-// Before a create or update, every IAM role in the spec is checked against
-// the caller's account (see WithSTS and WithCrossAccountRoles).
+// Before a create or update, every IAM role it sends is checked against
+// the caller's account (see WithSTS and WithCrossAccountRoles): for a
+// create every role in the spec, for an update the roles among the changed
+// fields. GetCallerIdentity is called, once per Client, only when there is
+// such a role: an update of other fields, or of tags only, makes no STS
+// call.
 //
 // Members. When the spec declares user profiles and spaces (WithUserProfiles,
 // WithSpaces, or the "UserProfiles" and "Spaces" of LoadSpecJSON), Ensure
@@ -169,19 +173,18 @@ func (c *Client) Ensure(ctx context.Context, spec *Spec) (*Result, error) {
 	return res, err
 }
 
-// checkPlannedRoles checks, before the first write, the roles of every
-// resource the plan will create or update, so that a member's role from
-// another account stops the Ensure before the domain is written.
+// checkPlannedRoles checks, before the first write, the roles that the
+// plan's creates and updates carry, so that a member's role from another
+// account stops the Ensure before the domain is written. A plan that sends
+// no role (an update of other fields, tags only, nothing at all) checks
+// nothing and asks STS nothing.
 func (c *Client) checkPlannedRoles(ctx context.Context, sp *specPlan) error {
-	writes := func(a PlanAction) bool { return a == PlanCreate || a == PlanUpdate }
-	if writes(sp.domainPlan.action) {
-		if err := c.checkRoles(ctx, "", sp.domain.desired()); err != nil {
-			return err
-		}
+	if err := c.checkRoles(ctx, "", plannedRoles(sp.domainPlan, sp.domain.desired())); err != nil {
+		return err
 	}
 	for _, s := range sp.members {
-		if s.res != nil && writes(s.plan.action) {
-			if err := c.checkRoles(ctx, s.res.path(), s.res.desired()); err != nil {
+		if s.res != nil {
+			if err := c.checkRoles(ctx, s.res.path(), plannedRoles(s.plan, s.res.desired())); err != nil {
 				return err
 			}
 		}

@@ -38,17 +38,15 @@ func (c *Client) identity(ctx context.Context) (callerIdentity, error) {
 // roleARN matches an IAM role ARN and captures its partition and account.
 var roleARN = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}):role/`)
 
-// checkRoles refuses, before any write, a resource whose IAM roles live
-// in another partition than the caller's, or in another account unless
-// WithCrossAccountRoles was given. doc is the JSON form of its Create
-// input and prefix where it sits in the spec ("" for the domain,
-// "UserProfiles[alice]"). Without an STS client nothing is checked.
-func (c *Client) checkRoles(ctx context.Context, prefix string, doc map[string]any) error {
-	if c.opts.sts == nil {
-		return nil
-	}
-	roles := rolesIn(doc)
-	if len(roles) == 0 {
+// checkRoles refuses, before any write, IAM roles that live in another
+// partition than the caller's, or in another account unless
+// WithCrossAccountRoles was given. roles are the role ARNs the write
+// carries, by dotted path within the resource (rolesIn, changedRoles),
+// and prefix is where the resource sits in the spec ("" for the domain,
+// "UserProfiles[alice]"). It asks STS who the caller is only when there is
+// a role to check; without an STS client nothing is checked.
+func (c *Client) checkRoles(ctx context.Context, prefix string, roles map[string]string) error {
+	if c.opts.sts == nil || len(roles) == 0 {
 		return nil
 	}
 	id, err := c.identity(ctx)
@@ -69,27 +67,61 @@ func (c *Client) checkRoles(ctx context.Context, prefix string, doc map[string]a
 	return nil
 }
 
+// plannedRoles returns the role ARNs that carrying out p sends: for a
+// create every one in desired, the resource's whole JSON-form document;
+// for an update those in its changes (changedRoles); for anything else
+// none.
+func plannedRoles(p *planned, desired map[string]any) map[string]string {
+	if p == nil {
+		return nil
+	}
+	switch p.action {
+	case PlanCreate:
+		return rolesIn(desired)
+	case PlanUpdate:
+		return changedRoles(p.changes)
+	}
+	return nil
+}
+
+// changedRoles returns the role ARNs among the new values of changes, by
+// dotted path: the roles an update sends, since it carries only the
+// changed fields. A role the update resends unchanged (the RStudio domain
+// role, which the API wants with any RStudio setting) is the one the
+// resource already runs as, so it is not among them.
+func changedRoles(changes []Change) map[string]string {
+	out := map[string]string{}
+	for _, ch := range changes {
+		if !isTag(ch.Path) {
+			collectRoles(out, ch.To, ch.Path)
+		}
+	}
+	return out
+}
+
 // rolesIn returns every IAM role ARN in a JSON-form document, by dotted
 // path.
 func rolesIn(doc any) map[string]string {
 	out := map[string]string{}
-	var walk func(v any, path string)
-	walk = func(v any, path string) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, e := range v {
-				walk(e, strings.TrimPrefix(path+"."+k, "."))
-			}
-		case []any:
-			for i, e := range v {
-				walk(e, fmt.Sprintf("%s[%d]", path, i))
-			}
-		case string:
-			if roleARN.MatchString(v) {
-				out[path] = v
-			}
+	collectRoles(out, doc, "")
+	return out
+}
+
+// collectRoles adds to out every IAM role ARN in the JSON-form value v,
+// which sits at path.
+func collectRoles(out map[string]string, v any, path string) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			collectRoles(out, e, strings.TrimPrefix(path+"."+k, "."))
+		}
+	case []any:
+		for i, e := range v {
+			collectRoles(out, e, fmt.Sprintf("%s[%d]", path, i))
+		}
+	case string:
+		if roleARN.MatchString(v) {
+			out[path] = v
 		}
 	}
-	walk(doc, "")
-	return out
 }
