@@ -208,9 +208,10 @@ func (c *Client) RemoveMember(ctx context.Context, domain DomainRef, kind Member
 	if len(steps) == 0 {
 		return &MemberResult{Kind: kind, Name: name, Action: ActionUnchanged}, nil
 	}
-	mr, err := c.carryOut(ctx, live, steps[0], deadline)
-	if err != nil {
-		return &mr, err
+	results, err := c.offboard(ctx, live, steps, deadline)
+	mr := &MemberResult{Kind: kind, Name: steps[0].name, Action: ActionUnchanged}
+	if len(results) > 0 {
+		mr = &results[0]
 	}
-	return &mr, nil
+	return mr, err
 }

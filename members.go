@@ -265,25 +265,28 @@ const DefaultConcurrency = 4
 
 // ensureMembers carries out the member steps of a plan in the domain
 // domainID: the user profiles, then the spaces, then the offboardings,
-// each group with bounded concurrency. Steps with nothing to do make no
-// call. It returns what it did, in the plan's order, even when some
-// member failed; the error then joins every member's error.
+// the user profiles and spaces each with bounded concurrency, the
+// offboardings as one cascade. Steps with nothing to do make no call. It
+// returns what it did, in the plan's order, even when some member failed;
+// the error then joins every member's error.
 func (c *Client) ensureMembers(ctx context.Context, domain *sagemaker.DescribeDomainOutput, steps []*step, deadline time.Time) ([]MemberResult, error) {
-	groups := [][]*step{nil, nil, nil}
+	var profiles, spaces, leaving []*step
 	for _, s := range steps {
 		switch {
 		case s.res == nil:
-			groups[2] = append(groups[2], s)
+			leaving = append(leaving, s)
 		case s.k == userProfileKind:
-			groups[0] = append(groups[0], s)
+			profiles = append(profiles, s)
 		default:
-			groups[1] = append(groups[1], s)
+			spaces = append(spaces, s)
 		}
 	}
 	var out []MemberResult
-	for i, g := range groups {
-		what := []string{"user profiles", "spaces", "offboardings"}[i]
-		results, err := c.runSteps(ctx, what, g, func(ctx context.Context, s *step) (MemberResult, error) {
+	for _, g := range []struct {
+		what  string
+		steps []*step
+	}{{"user profiles", profiles}, {"spaces", spaces}} {
+		results, err := c.runSteps(ctx, g.what, g.steps, func(ctx context.Context, s *step) (MemberResult, error) {
 			return c.carryOut(ctx, domain, s, deadline)
 		})
 		out = append(out, results...)
@@ -291,21 +294,14 @@ func (c *Client) ensureMembers(ctx context.Context, domain *sagemaker.DescribeDo
 			return out, err
 		}
 	}
-	return out, nil
+	results, err := c.offboard(ctx, domain, leaving, deadline)
+	return append(out, results...), err
 }
 
-// carryOut does one step in domain.
+// carryOut does one step, not an offboarding, in domain.
 func (c *Client) carryOut(ctx context.Context, domain *sagemaker.DescribeDomainOutput, s *step, deadline time.Time) (MemberResult, error) {
 	domainID := aws.ToString(domain.DomainId)
 	mr := MemberResult{Kind: s.k.member, Name: s.name, Action: ActionUnchanged}
-	if s.res == nil {
-		changes, err := c.offboard(ctx, domain, s, deadline)
-		mr.Changes = changes
-		if len(changes) > 0 {
-			mr.Action = ActionDeleted
-		}
-		return mr, err
-	}
 	s.res.domainID = domainID
 	if s.plan.action == PlanNoOp && s.plan.live != nil && s.plan.live.status == string(types.UserProfileStatusInService) {
 		return mr, nil
@@ -353,27 +349,58 @@ func (c *Client) runSteps(ctx context.Context, what string, steps []*step, fn fu
 	return out, errors.Join(errs...)
 }
 
-// offboard deletes what an offboarding step lists: the apps, then the
-// spaces, then the user profile, each group gone before the next starts,
-// checking before each delete that the Client still owns domain
-// (WithOwner). When it stops part way the error is a *CascadeError.
-func (c *Client) offboard(ctx context.Context, domain *sagemaker.DescribeDomainOutput, s *step, deadline time.Time) ([]Change, error) {
-	want := map[string]bool{}
-	for _, ch := range s.gone {
-		want[ch.Path] = true
+// offboard carries out offboarding steps together, as one cascade over
+// everything they list: the apps, then the spaces, then the user
+// profiles, each group gone before the next starts, checking before each
+// delete that the Client still owns domain (WithOwner). So n offboardings
+// list the domain's residents once a round, not n times. Each step's
+// result lists what of its plan was deleted, in the plan's order; it
+// returns the results of the steps that were carried out, or that deleted
+// something before a failure. When the cascade stops part way the error is
+// a *CascadeError listing, in the plan's order, what it deleted.
+func (c *Client) offboard(ctx context.Context, domain *sagemaker.DescribeDomainOutput, steps []*step, deadline time.Time) ([]MemberResult, error) {
+	if len(steps) == 0 {
+		return nil, nil
+	}
+	type planned struct{ step, index int }
+	want := map[string]planned{}
+	for i, s := range steps {
+		for j, ch := range s.gone {
+			want[ch.Path] = planned{i, j}
+		}
 	}
 	only := func(list residentLister) residentLister {
 		return func(ctx context.Context, id string) ([]resident, error) {
 			all, err := list(ctx, id)
-			return slices.DeleteFunc(all, func(r resident) bool { return !want[r.kind+"."+r.name] }), err
+			return slices.DeleteFunc(all, func(r resident) bool { _, ok := want[r.kind+"."+r.name]; return !ok }), err
 		}
 	}
 	changes, err := c.cascade(ctx, domain, deadline, only)
 	// In the plan's order, whatever order the service listed them in.
-	order := func(ch Change) int { return slices.IndexFunc(s.gone, func(g Change) bool { return g.Path == ch.Path }) }
-	slices.SortStableFunc(changes, func(a, b Change) int { return order(a) - order(b) })
+	slices.SortStableFunc(changes, func(a, b Change) int {
+		pa, pb := want[a.Path], want[b.Path]
+		if pa.step != pb.step {
+			return pa.step - pb.step
+		}
+		return pa.index - pb.index
+	})
 	if ce := (*CascadeError)(nil); errors.As(err, &ce) {
 		ce.Deleted = slices.Clone(changes)
 	}
-	return changes, err
+	per := make([][]Change, len(steps))
+	for _, ch := range changes {
+		i := want[ch.Path].step
+		per[i] = append(per[i], ch)
+	}
+	var out []MemberResult
+	for i, s := range steps {
+		mr := MemberResult{Kind: s.k.member, Name: s.name, Action: ActionUnchanged, Changes: per[i]}
+		if len(per[i]) > 0 {
+			mr.Action = ActionDeleted
+		}
+		if err == nil || len(per[i]) > 0 {
+			out = append(out, mr)
+		}
+	}
+	return out, err
 }
