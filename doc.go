@@ -116,6 +116,19 @@
 // domain means a new home EFS volume, and the users' home directories would be
 // lost. Replace a domain deliberately, with Delete and then Ensure.
 //
+// # Throttling and pacing
+//
+// SageMaker publishes no rate per operation and answers ThrottlingException
+// beyond one. A Client paces each operation on its own: an operation that has
+// never been throttled is not slowed at all; at a throttle its pace drops to
+// 90 % of the rate it was achieving, and then creeps up again (0.5 % a second)
+// to find the limit, so that a long batch runs just under it. A throttled call
+// was not carried out, so it is sent again at the new pace, until the
+// operation's wait budget (WithMaxWait) is spent: throttling slows a cohort
+// of 500 users down and does not fail it. Client.Pace reports what was
+// learnt; WithProgress reports how far a batch has got; WithConcurrency bounds
+// how many members are worked on at once.
+//
 // # Errors
 //
 // Match errors with errors.Is and errors.As, never by their text:
