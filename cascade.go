@@ -71,7 +71,8 @@ func (c *Client) cascade(ctx context.Context, domain *sagemaker.DescribeDomainOu
 // none is left: a resident that is settling (Pending, Deleting, ...) is
 // waited for, one whose delete is refused because of something still in
 // its way is tried again next round. A round's deletes go out at most the
-// Client's concurrency at a time, each at its operation's pace. A
+// Client's concurrency at a time (one at a time WithOwner), each at its
+// operation's pace. A
 // Delete_Failed resident is a *StatusError. A list or delete that is
 // throttled past the wait budget or answered with a 5xx (or gets no
 // answer) past the SDK's own retries is tried again next round. owned is
@@ -181,7 +182,13 @@ func (d *drainer) round(ctx context.Context, what string) (left int, lastErr, er
 	}
 	outcomes := make([]deleteOutcome, len(todo))
 	errs := make([]error, len(todo))
-	fatal := inParallel(ctx, len(todo), d.c.opts.concurrency, func(ctx context.Context, i int) error {
+	// With WithOwner, one at a time: each delete goes only after a check
+	// made since the delete before it, so a handover stops the next one.
+	limit := d.c.opts.concurrency
+	if d.c.opts.owner != "" {
+		limit = 1
+	}
+	fatal := inParallel(ctx, len(todo), limit, func(ctx context.Context, i int) error {
 		r := todo[i]
 		if err := d.owned(ctx); err != nil {
 			if !outcomeUnknown(ctx, err) {

@@ -14,11 +14,21 @@ import (
 
 // SageMaker publishes no rate per operation and throttles beyond one it
 // does not name, so a Client learns each operation's rate from its own
-// throttled answers and paces itself below it: a token bucket per
-// operation whose rate goes down when a call is throttled and creeps up
-// while none is. A throttled call was not carried out, so it is sent
-// again, at the slower pace, for as long as the wait budget (WithMaxWait)
-// lasts: throttling slows the work and does not fail it.
+// throttled answers and paces itself just under it: one token bucket per
+// operation, whose rate is set at each throttle from what the service
+// took since the throttle before and which then grows, slowly at first
+// and faster the longer no throttle comes (as CUBIC grows a TCP window),
+// to find the limit again. A throttled call was not carried out, so it is
+// sent again, at the new pace, for as long as the wait budget
+// (WithMaxWait) lasts: throttling slows the work and does not fail it.
+//
+// The estimate: a throttle says the service's bucket is empty. Between two
+// throttles the service took exactly as many calls as its rate allowed
+// over that time, so their count over the time is the rate, whatever the
+// burst. Modelled against a token bucket holding a second of calls at 2, 5
+// and 10 a second, 4 workers and 100 ms of latency, this keeps the calls
+// taken at 96-102 % of the limit with 1.5-4.5 % of the calls throttled
+// (BenchmarkScale measures it through the SDK).
 //
 // Why not the SDK's adaptive retry mode: its limiter is one per client
 // (every operation shares its rate, so a throttled DeleteApp slows the
@@ -27,20 +37,23 @@ import (
 // which a long cascade exhausts. The SDK keeps its retries of everything
 // else (5xx, timeouts); only throttles come back to the pacer.
 const (
-	// paceWindow is how far back the accepted calls are counted to
-	// measure the rate an operation was achieving when it was throttled.
-	paceWindow = 2 * time.Second
-	// paceBackoff is the share of the measured rate the pace drops to at a
-	// throttle: close to 1, so that the pace settles just under the limit.
-	paceBackoff = 0.9
-	// paceGrowth is how much faster, per second without a throttle, the
-	// pace grows to probe for a higher limit: from paceBackoff of the limit
-	// back to the limit in about 20 seconds.
-	paceGrowth = 0.005
+	// paceShare is the share of the estimated rate the pace is set to.
+	paceShare = 0.97
+	// paceFallback is how much slower the pace gets at a throttle that
+	// comes before enough calls were taken to estimate the rate.
+	paceFallback = 0.9
+	// paceMinTaken is how many calls taken since the last throttle make
+	// an estimate.
+	paceMinTaken = 3
+	// paceGrowth is the cubic growth of the pace after a throttle: the
+	// pace is the estimate times 1 + paceGrowth·t³ for t seconds since:
+	// 3 % more after 10 s, 24 % after 20 s, double after 32 s.
+	paceGrowth = 3e-5
 	// paceSlowest bounds the interval between two calls of an operation
 	// however often it is throttled.
 	paceSlowest = 20 * time.Second
-	// paceRing bounds the accepted calls remembered per operation.
+	// paceRing bounds the taken calls remembered per operation, for the
+	// first estimate: those of the last second.
 	paceRing = 64
 )
 
@@ -54,11 +67,15 @@ type pacer struct {
 
 // lane is one operation's pace. Until its first throttle it is not paced.
 type lane struct {
-	interval time.Duration // between calls; 0: not paced
-	next     time.Time     // the earliest start of the next call (the bucket's theoretical arrival time)
-	adjusted time.Time     // the last change of interval
-	accepts  [paceRing]time.Time
-	naccepts int   // calls answered without a throttle, ever; accepts holds the last paceRing of them
+	rate float64   // calls a second; 0: not paced
+	next time.Time // the earliest start of the next call (the bucket's theoretical arrival time)
+	gen  int       // counts the changes of rate; a throttle of a call whose turn came before the last change says nothing new
+
+	base     float64   // the rate set at the last throttle
+	baseAt   time.Time // the last throttle that set the rate
+	takenAt  int       // taken, at baseAt
+	taken    int       // calls answered without a throttle, ever
+	recent   [paceRing]time.Time
 	throttle int   // throttled answers, ever
 	lastErr  error // the last throttled answer
 }
@@ -74,16 +91,17 @@ func (p *pacer) lane(op string) *lane {
 	return l
 }
 
-// turn waits until op may be called, and reserves that turn. When the
-// turn would come after notAfter (unless that is zero) it reserves
-// nothing and returns at once the last throttled answer that slowed op
-// down, as the call's error.
-func (p *pacer) turn(ctx context.Context, op string, notAfter time.Time) error {
+// turn waits until op may be called and reserves that turn, returning
+// the lane's generation at the reservation. When the turn would come
+// after notAfter (unless that is zero) it reserves nothing and returns at
+// once the last throttled answer that slowed op down, as the call's error.
+func (p *pacer) turn(ctx context.Context, op string, notAfter time.Time) (int, error) {
 	p.mu.Lock()
 	l := p.lane(op)
-	if l.interval == 0 {
+	gen := l.gen
+	if l.rate == 0 {
 		p.mu.Unlock()
-		return ctx.Err()
+		return gen, ctx.Err()
 	}
 	now := p.clock.Now()
 	at := l.next
@@ -92,77 +110,80 @@ func (p *pacer) turn(ctx context.Context, op string, notAfter time.Time) error {
 	}
 	if !notAfter.IsZero() && at.After(notAfter) {
 		p.mu.Unlock()
-		return l.lastErr
+		return gen, l.lastErr
 	}
-	l.next = at.Add(l.interval)
+	l.next = at.Add(l.interval())
 	p.mu.Unlock()
 	if at.After(now) {
-		return p.clock.Sleep(ctx, at.Sub(now))
+		return gen, p.clock.Sleep(ctx, at.Sub(now))
 	}
-	return ctx.Err()
+	return gen, ctx.Err()
+}
+
+// interval is the time between two turns at the lane's rate.
+func (l *lane) interval() time.Duration {
+	return min(time.Duration(float64(time.Second)/l.rate), paceSlowest)
 }
 
 // accepted records a call of op that was not throttled, and lets a paced
-// lane grow for the time since its last change.
+// lane grow for the time since its last throttle.
 func (p *pacer) accepted(op string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	l := p.lane(op)
 	now := p.clock.Now()
-	l.accepts[l.naccepts%paceRing] = now
-	l.naccepts++
-	if l.interval == 0 {
-		return
-	}
-	if dt := now.Sub(l.adjusted); dt >= time.Second {
-		l.interval = time.Duration(float64(l.interval) / (1 + paceGrowth*dt.Seconds()))
-		l.adjusted = now
+	l.recent[l.taken%paceRing] = now
+	l.taken++
+	if l.rate > 0 {
+		t := now.Sub(l.baseAt).Seconds()
+		l.rate = l.base * (1 + paceGrowth*t*t*t)
 	}
 }
 
-// throttled records a throttled call of op and slows the lane to
-// paceBackoff of the rate it measured over the last paceWindow (or of its
-// pace, when that is lower). One throttle a second, or one an interval,
-// lowers the pace: the calls already on their way when it came say
-// nothing new.
-func (p *pacer) throttled(op string, err error) {
+// throttled records a throttled answer (err) to a call of op whose turn
+// was reserved at generation gen, and sets the lane's rate: paceShare of
+// the rate of the calls taken since the throttle before, or at the first
+// throttle of those taken in the last second, or, when too few were taken
+// to tell, paceFallback of the pace.
+func (p *pacer) throttled(op string, gen int, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	l := p.lane(op)
 	l.throttle++
 	l.lastErr = err
-	now := p.clock.Now()
-	if l.interval > 0 && now.Sub(l.adjusted) < max(time.Second, l.interval) {
+	if gen < l.gen {
 		return
 	}
-	rate := l.measured(now)
-	if l.interval > 0 {
-		rate = min(rate, float64(time.Second)/float64(l.interval))
+	now := p.clock.Now()
+	var estimate float64
+	switch since := now.Sub(l.baseAt).Seconds(); {
+	case l.rate > 0 && l.taken-l.takenAt >= paceMinTaken && since > 0:
+		estimate = float64(l.taken-l.takenAt) / since
+	case l.rate > 0:
+		estimate = l.rate * paceFallback
+	default:
+		estimate = float64(max(l.takenWithin(now, time.Second), 1))
 	}
-	l.interval = min(time.Duration(float64(time.Second)/(paceBackoff*rate)), paceSlowest)
-	l.adjusted = now
-	if next := now.Add(l.interval); l.next.Before(next) {
+	l.base = estimate * paceShare
+	l.rate = l.base
+	l.baseAt, l.takenAt = now, l.taken
+	l.gen++
+	if next := now.Add(l.interval()); l.next.Before(next) {
 		l.next = next
 	}
 }
 
-// measured is the rate of accepted calls over the last paceWindow before
-// now, in calls a second; at least one call a window, so that a lane
-// throttled before any call went through still moves.
-func (l *lane) measured(now time.Time) float64 {
-	n, oldest := 0, now
-	for i := 1; i <= min(l.naccepts, paceRing); i++ {
-		t := l.accepts[(l.naccepts-i)%paceRing]
-		if now.Sub(t) > paceWindow {
+// takenWithin counts the calls taken in the d before now (at most
+// paceRing of them).
+func (l *lane) takenWithin(now time.Time, d time.Duration) int {
+	n := 0
+	for i := 1; i <= min(l.taken, paceRing); i++ {
+		if now.Sub(l.recent[(l.taken-i)%paceRing]) > d {
 			break
 		}
-		n, oldest = n+1, t
+		n++
 	}
-	span := paceWindow
-	if n == paceRing {
-		span = max(now.Sub(oldest), time.Millisecond)
-	}
-	return float64(max(n, 1)) / span.Seconds()
+	return n
 }
 
 // budgetKey is the context key of the deadline of the Ensure, Delete or
@@ -201,9 +222,9 @@ func (c *Client) Pace() []PaceStats {
 	var out []PaceStats
 	for _, op := range sortedKeys(p.lanes) {
 		l := p.lanes[op]
-		s := PaceStats{Operation: op, Accepted: l.naccepts, Throttled: l.throttle}
-		if l.interval > 0 {
-			s.Rate = float64(time.Second) / float64(l.interval)
+		s := PaceStats{Operation: op, Accepted: l.taken, Throttled: l.throttle}
+		if l.rate > 0 {
+			s.Rate = float64(time.Second) / float64(l.interval())
 		}
 		out = append(out, s)
 	}
@@ -242,7 +263,8 @@ func paced[In, Out any](ctx context.Context, c *Client, op string, in In, call f
 	})
 	give, _ := ctx.Value(budgetKey{}).(time.Time) // zero: WithMaxWait from the first throttle
 	for {
-		if err := c.pacer.turn(ctx, op, give); err != nil {
+		gen, err := c.pacer.turn(ctx, op, give)
+		if err != nil {
 			var zero Out
 			return zero, err
 		}
@@ -251,7 +273,7 @@ func paced[In, Out any](ctx context.Context, c *Client, op string, in In, call f
 			c.pacer.accepted(op)
 			return out, err
 		}
-		c.pacer.throttled(op, err)
+		c.pacer.throttled(op, gen, err)
 		if give.IsZero() {
 			give = c.opts.clock.Now().Add(c.opts.maxWait)
 		}
