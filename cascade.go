@@ -191,8 +191,9 @@ func (d *drainer) round(ctx context.Context, what string) (left int, lastErr, er
 	fatal := inParallel(ctx, len(todo), limit, func(ctx context.Context, i int) error {
 		r := todo[i]
 		if err := d.owned(ctx); err != nil {
-			if !outcomeUnknown(ctx, err) {
-				return err
+			var noe *NotOwnedError
+			if errors.As(err, &noe) || !outcomeUnknown(ctx, err) {
+				return err // another owner's domain now: stop at once
 			}
 			outcomes[i], errs[i] = deleteNotSent, err
 			return nil

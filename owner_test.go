@@ -234,4 +234,13 @@ func TestCascadeRechecksOwnership(t *testing.T) {
 	if got := e.count("DeleteApp") + e.count("DeleteSpace") + e.count("DeleteUserProfile") + e.count("DeleteDomain"); got != 1 {
 		t.Errorf("destructive calls %v, want the one DeleteApp made before the handover", e.ops())
 	}
+	// It stops at the first check after the handover, not at the deadline:
+	// the lookup's ListTags, the one before the first delete, the one
+	// that saw team-b.
+	if n := e.count("ListTags"); n != 3 {
+		t.Errorf("%d ListTags, want 3: %v", n, e.ops())
+	}
+	if errors.Is(err, smdomain.ErrWaitTimeout) {
+		t.Errorf("Delete: %v, want it stopped at once, not timed out", err)
+	}
 }
