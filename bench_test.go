@@ -21,7 +21,9 @@ import (
 //	go test -bench . -run '^$'
 //
 // Every count and byte figure comes from the emulator's call log, that is
-// from the requests the SDK actually sent.
+// from the requests the SDK actually sent. scripts/instructions.sh counts
+// the instructions per operation of BenchmarkNewSpec and
+// BenchmarkPlan/in-memory, a CPU figure that holds on a loaded machine.
 
 // callFigures sums what a slice of the call log cost.
 func callFigures(calls []smdomaintest.Call) (n, bytes int) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -13,8 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	"github.com/aws/smithy-go"
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/finegrained/smdomain/internal/docpath"
 	"github.com/finegrained/smdomain/internal/model"
@@ -650,31 +647,84 @@ func (c *Client) applyTags(ctx context.Context, arn string, changes []Change) er
 
 // differences returns the paths at which desired and live (desired's
 // pruned counterpart) differ. Objects are walked member by member, in key
-// order; where two values are not plainly equal, go-cmp judges them, lists
-// as sets, and a difference is reported at that path, so a list is
-// reported whole. Equal subtrees cost no more than a walk.
+// order; elsewhere sameValue judges, lists as sets, and a difference is
+// reported at that path, so a list is reported whole.
 func differences(desired, live map[string]any) [][]string {
 	var paths [][]string
-	var walk func(path []string, d, l any)
-	walk = func(path []string, d, l any) {
+	var at []string // the path of the values being compared
+	var walk func(d, l any)
+	walk = func(d, l any) {
 		dm, dok := d.(map[string]any)
 		lm, lok := l.(map[string]any)
 		if dok && lok {
 			for _, k := range sortedKeys(dm) {
-				walk(append(slices.Clip(path), k), dm[k], lm[k])
+				at = append(at, k)
+				walk(dm[k], lm[k])
+				at = at[:len(at)-1]
 			}
 			return
 		}
-		if reflect.DeepEqual(d, l) {
-			return
-		}
-		if !cmp.Equal(d, l, asSets) && len(path) > 0 {
-			paths = append(paths, path)
+		if !sameValue(d, l) && len(at) > 0 {
+			paths = append(paths, slices.Clone(at))
 		}
 	}
-	walk(nil, desired, live)
+	walk(desired, live)
 	return paths
 }
 
-// asSets compares lists without regard to order.
-var asSets = cmpopts.SortSlices(func(a, b any) bool { return render(a) < render(b) })
+// sameValue reports whether two values in the JSON form internal/wire
+// encodes to (map[string]any, []any, string, bool, json.Number, nil) are
+// equal, lists without regard to order. Objects are equal when they have
+// the same keys with equal values; lists when they have the same length
+// and, each put stably in the order of its elements' renderings (render),
+// equal elements in pairs; anything else when it is the same value of the
+// same type. A nil object or list equals only another nil one.
+func sameValue(a, b any) bool {
+	switch av := a.(type) {
+	case map[string]any:
+		bv, ok := b.(map[string]any)
+		if !ok || (av == nil) != (bv == nil) || len(av) != len(bv) {
+			return false
+		}
+		for k, x := range av {
+			if y, ok := bv[k]; !ok || !sameValue(x, y) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		bv, ok := b.([]any)
+		if !ok || (av == nil) != (bv == nil) || len(av) != len(bv) {
+			return false
+		}
+		if len(av) > 1 {
+			av, bv = byRendering(av), byRendering(bv)
+		}
+		for i := range av {
+			if !sameValue(av[i], bv[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return a == b // the JSON form's scalars are all comparable
+}
+
+// byRendering returns a copy of list sorted stably by its elements'
+// renderings.
+func byRendering(list []any) []any {
+	type rendered struct {
+		text string
+		v    any
+	}
+	rs := make([]rendered, len(list))
+	for i, v := range list {
+		rs[i] = rendered{render(v), v}
+	}
+	slices.SortStableFunc(rs, func(x, y rendered) int { return strings.Compare(x.text, y.text) })
+	out := make([]any, len(rs))
+	for i, r := range rs {
+		out[i] = r.v
+	}
+	return out
+}

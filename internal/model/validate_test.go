@@ -45,6 +45,21 @@ func TestValidateInput(t *testing.T) {
 			{"DomainName", "domainName", RuleType},
 			{"Extra", "extra", RuleType},
 		}},
+		{"null member and unknown member", map[string]any{"DomainName": "ml", "AuthMode": "IAM", "DefaultUserSettings": map[string]any{
+			"ExecutionRole": nil, "Extra": "x"}}, []want{
+			{"DefaultUserSettings.Extra", "defaultUserSettings.extra", RuleType},
+		}},
+		{"union in a list", map[string]any{"DomainName": "ml", "AuthMode": "IAM", "DefaultUserSettings": map[string]any{
+			"CustomFileSystemConfigs": []any{
+				map[string]any{"EFSFileSystemConfig": map[string]any{"FileSystemId": "fs-0123456789abcdef0"}},
+				map[string]any{"EFSFileSystemConfig": map[string]any{}, "S3FileSystemConfig": map[string]any{}},
+			}}}, []want{
+			{"DefaultUserSettings.CustomFileSystemConfigs[1].EFSFileSystemConfig.FileSystemId",
+				"defaultUserSettings.customFileSystemConfigs.2.member.eFSFileSystemConfig.fileSystemId", RuleRequired},
+			{"DefaultUserSettings.CustomFileSystemConfigs[1].S3FileSystemConfig.S3Uri",
+				"defaultUserSettings.customFileSystemConfigs.2.member.s3FileSystemConfig.s3Uri", RuleRequired},
+			{"DefaultUserSettings.CustomFileSystemConfigs[1]", "defaultUserSettings.customFileSystemConfigs.2.member", RuleType},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
