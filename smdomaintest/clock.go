@@ -11,6 +11,8 @@ import (
 //
 // smdomain's own waiters take the same interface, so a test can hand one
 // FakeClock to both and wait through long transitions in no real time.
+// A benchmark of concurrent clients hands both a VirtualClock instead, on
+// which concurrent sleeps overlap.
 type Clock interface {
 	Now() time.Time
 	Sleep(ctx context.Context, d time.Duration) error

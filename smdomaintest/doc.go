@@ -42,6 +42,35 @@
 // goes into ARNs and Studio URLs, and domains live in the region they were
 // created in.
 //
+// # In memory and in virtual time
+//
+// Emulator.InMemoryAWSConfig returns an aws.Config like Server.AWSConfig's
+// whose HTTP client calls the emulator's ServeHTTP in the calling
+// goroutine, with no server or connection: the SDK's serializers,
+// signing, retryer and error decoding run as over TCP, a done context
+// fails the call with its error, and CutConnection and LoseResponse fail
+// it with ErrConnectionClosed, a connection error to the SDK.
+//
+// WithLatency(d) answers each request d after it was carried out, waiting
+// on the emulator's clock with no lock held. With a VirtualClock, whose
+// time moves only when every goroutine of the process is blocked,
+// concurrent requests wait together as they would in real time, so a
+// benchmark of concurrent clients measures requests per virtual second
+// (with a FakeClock, each wait would move the shared time by d, and
+// concurrent waits would add up). The clock counts a goroutine waiting on
+// the network as blocked: code timed on a VirtualClock must reach the
+// emulator in memory, not over TCP. SetRateLimit and
+// SetOperationRateLimit change the rate limits of a running emulator, so
+// that a benchmark can create what it needs unlimited and then measure
+// under a limit.
+//
+//	clock := smdomaintest.NewVirtualClock(start)
+//	e := smdomaintest.NewEmulator(smdomaintest.WithClock(clock),
+//		smdomaintest.WithLatency(100*time.Millisecond))
+//	sm := sagemaker.NewFromConfig(e.InMemoryAWSConfig())
+//	// ... create what the benchmark needs, then:
+//	e.SetOperationRateLimit("CreateUserProfile", 5, 1)
+//
 // # Serving under load
 //
 // The emulator holds its lock for each request, and no request does work
@@ -260,7 +289,9 @@
 // refuses leaves armed faults armed. The SDK retries ThrottlingException;
 // with Server.AWSConfig's retryer it retries at once, in the same virtual
 // instant, so a client that is to wait for tokens should sleep on the
-// emulator's FakeClock.
+// emulator's clock (a FakeClock, or a VirtualClock for concurrent
+// clients). SetRateLimit and SetOperationRateLimit change the limits of a
+// running emulator, the buckets they change starting full.
 //
 // # Faults and the call log
 //
@@ -383,6 +414,11 @@
 //     are per account and region, perhaps shared between operations; the
 //     emulator's are what WithRateLimit and WithOperationRateLimit say,
 //     per operation across regions, and off by default.
+//   - Latency (WithLatency) is one fixed time for every answer, and none
+//     by default; the service's varies.
+//   - In memory (InMemoryAWSConfig) there is no connection: the body read
+//     timeout does not apply, and a cut connection is ErrConnectionClosed
+//     rather than the error of a closed socket.
 //   - The body size limit, and the 408 and 413 answers, are the
 //     emulator's; the service's front end has limits and answers of its
 //     own.

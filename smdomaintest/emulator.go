@@ -211,7 +211,10 @@ type served struct {
 // or STS (awsQuery, form-encoded Action) request.
 //
 // A request that is not authenticated (see authenticate) is answered
-// before its body is read, and is not logged. The body is read within the
+// before its body is read, and is not logged. Any other is carried out
+// and logged at once, and answered (or its connection closed) after the
+// latency (WithLatency), waited on the clock with no lock held; if the
+// request's context is done first, it is not answered. The body is read within the
 // body read timeout (WithBodyReadTimeout) on the wall clock, and at most
 // the maximum body size (WithMaxBodyBytes): a client too slow gets 408
 // Request Timeout, a body too large 413 Request Entity Too Large, and
@@ -255,6 +258,9 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.calls.add(call, e.opts.callLogCapacity)
 	e.mu.Unlock()
 
+	if e.opts.latency > 0 && e.opts.clock.Sleep(r.Context(), e.opts.latency) != nil {
+		return // the client is gone: no one to answer
+	}
 	if s.fault == faultCut || s.fault == faultLose {
 		dropConnection(w)
 		return
@@ -334,10 +340,12 @@ func isQuery(r *http.Request) bool {
 func dropConnection(w http.ResponseWriter) {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
-		// The connection cannot be taken over (HTTP/2, or a wrapping
-		// writer). http.ErrAbortHandler is net/http's documented way to
-		// abort a response: the server recovers it, logs nothing and
-		// resets the stream. It never escapes the server.
+		// The connection cannot be taken over (HTTP/2, a wrapping
+		// writer, or the in-memory transport). http.ErrAbortHandler is
+		// net/http's documented way to abort a response: the server
+		// recovers it, logs nothing and resets the stream, and the
+		// in-memory transport recovers it and fails the call with
+		// ErrConnectionClosed. It never escapes either.
 		panic(http.ErrAbortHandler)
 	}
 	_ = conn.Close()

@@ -2,6 +2,7 @@ package smdomaintest_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -27,8 +28,8 @@ func summarize(calls []smdomaintest.Call) []callSummary {
 }
 
 // TestFaultsThroughSDKRetryer arms each fault kind and observes, through
-// the SDK and its own retryer (3 attempts), what the caller sees, what the
-// server did and what it logged.
+// the SDK and its own retryer (3 attempts), over TCP and in memory, what
+// the caller sees, what the server did and what it logged.
 func TestFaultsThroughSDKRetryer(t *testing.T) {
 	tests := []struct {
 		name        string
@@ -99,30 +100,36 @@ func TestFaultsThroughSDKRetryer(t *testing.T) {
 			wantCalls:   []callSummary{{"CreateDomain", 200, ""}},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv, c, _ := newTest(t)
-			tt.arm(srv)
-			_, err := c.CreateDomain(context.Background(), minimalCreate("faulty"), func(o *sagemaker.Options) {
-				if tt.maxAttempts > 0 {
-					o.RetryMaxAttempts = tt.maxAttempts
+	for _, tr := range transports {
+		for _, tt := range tests {
+			t.Run(tr.name+"/"+tt.name, func(t *testing.T) {
+				srv, _, _ := newTest(t)
+				c := sagemaker.NewFromConfig(tr.config(srv))
+				tt.arm(srv)
+				_, err := c.CreateDomain(context.Background(), minimalCreate("faulty"), func(o *sagemaker.Options) {
+					if tt.maxAttempts > 0 {
+						o.RetryMaxAttempts = tt.maxAttempts
+					}
+				})
+				switch {
+				case tt.wantConnErr:
+					if err == nil || apiCode(err) != "" {
+						t.Errorf("CreateDomain: %v, want a connection error without an API error code", err)
+					}
+					if tr.name == "in-memory" && !errors.Is(err, smdomaintest.ErrConnectionClosed) {
+						t.Errorf("CreateDomain: %v, want smdomaintest.ErrConnectionClosed", err)
+					}
+				case apiCode(err) != tt.wantCode:
+					t.Errorf("CreateDomain: code %q (%v), want %q", apiCode(err), err, tt.wantCode)
+				}
+				if got := len(srv.DomainIDs()); got != tt.wantDomains {
+					t.Errorf("domains = %d, want %d", got, tt.wantDomains)
+				}
+				if diff := cmp.Diff(tt.wantCalls, summarize(srv.Calls())); diff != "" {
+					t.Errorf("call log (-want +got):\n%s", diff)
 				}
 			})
-			switch {
-			case tt.wantConnErr:
-				if err == nil || apiCode(err) != "" {
-					t.Errorf("CreateDomain: %v, want a connection error without an API error code", err)
-				}
-			case apiCode(err) != tt.wantCode:
-				t.Errorf("CreateDomain: code %q (%v), want %q", apiCode(err), err, tt.wantCode)
-			}
-			if got := len(srv.DomainIDs()); got != tt.wantDomains {
-				t.Errorf("domains = %d, want %d", got, tt.wantDomains)
-			}
-			if diff := cmp.Diff(tt.wantCalls, summarize(srv.Calls())); diff != "" {
-				t.Errorf("call log (-want +got):\n%s", diff)
-			}
-		})
+		}
 	}
 }
 

@@ -33,6 +33,15 @@ func newTest(t *testing.T, opts ...smdomaintest.Option) (*smdomaintest.Server, *
 	return srv, sagemaker.NewFromConfig(srv.AWSConfig()), clock
 }
 
+// transports are the two ways a client reaches a Server's emulator.
+var transports = []struct {
+	name   string
+	config func(*smdomaintest.Server) aws.Config
+}{
+	{"tcp", (*smdomaintest.Server).AWSConfig},
+	{"in-memory", (*smdomaintest.Server).InMemoryAWSConfig},
+}
+
 func minimalCreate(name string) *sagemaker.CreateDomainInput {
 	return &sagemaker.CreateDomainInput{
 		DomainName:          aws.String(name),

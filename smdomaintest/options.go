@@ -50,6 +50,11 @@ type options struct {
 	maxBodyBytes    int64
 	bodyReadTimeout time.Duration
 
+	latency time.Duration
+
+	// The rate limits can change after construction (SetRateLimit,
+	// SetOperationRateLimit): they are read and written with the
+	// emulator's lock held.
 	rateLimit rateLimit            // of every operation
 	rateOps   map[string]rateLimit // of one operation, in place of rateLimit
 }
@@ -258,4 +263,21 @@ func WithOperationRateLimit(op string, rate float64, burst int) Option {
 		}
 		o.rateOps[op] = newRateLimit(rate, burst)
 	}
+}
+
+// WithLatency makes the emulator take d to answer each request it serves
+// (each one it logs): the request is carried out when it arrives (its
+// rate-limit token taken, its changes made, its call logged at that
+// time), and its answer, or the closing of its connection for
+// CutConnection and LoseResponse, comes d later, waited on the emulator's
+// clock (WithClock) with no lock held, so that concurrent requests wait
+// together. A request whose context is done during the wait is not
+// answered. Requests refused before their body is read (unauthenticated,
+// 408, 413) are answered at once. The default is 0: no wait; d < 0 is 0.
+//
+// Use it with a VirtualClock, on which concurrent waits overlap as in
+// real time; on a FakeClock each request's wait moves the time by d, so
+// concurrent requests' waits add up.
+func WithLatency(d time.Duration) Option {
+	return func(o *options) { o.latency = max(d, 0) }
 }

@@ -58,7 +58,8 @@ func (b *bucket) take(now time.Time) bool {
 }
 
 // admit reports whether a call of op at now is within op's rate limit
-// (WithRateLimit, WithOperationRateLimit), taking a token if so. It is
+// (WithRateLimit, WithOperationRateLimit, SetRateLimit,
+// SetOperationRateLimit), taking a token if so. It is
 // called with the lock held, and only for operations the emulator serves,
 // so that the buckets stay as few as they are.
 func (e *Emulator) admit(op string, now time.Time) bool {
@@ -72,4 +73,36 @@ func (e *Emulator) admit(op string, now time.Time) bool {
 		e.buckets[op] = b
 	}
 	return b.take(now)
+}
+
+// SetRateLimit sets, from now on, the rate limit that WithRateLimit sets
+// at construction: every operation without a limit of its own
+// (WithOperationRateLimit, SetOperationRateLimit) gets a bucket of burst
+// tokens refilled at rate tokens a second; rate <= 0 (or NaN) or burst <
+// 1 removes the limit. The buckets of those operations start again full.
+// A benchmark can so create the resources it needs without a limit and
+// then measure under one.
+func (e *Emulator) SetRateLimit(rate float64, burst int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.opts.rateLimit = newRateLimit(rate, burst)
+	for op := range e.buckets {
+		if _, own := e.opts.rateOps[op]; !own {
+			delete(e.buckets, op)
+		}
+	}
+}
+
+// SetOperationRateLimit sets, from now on, op's own rate limit, as
+// WithOperationRateLimit does at construction: rate <= 0 or burst < 1
+// exempts op from the limit of SetRateLimit and WithRateLimit. op's
+// bucket starts again full; the other operations' stay as they are.
+func (e *Emulator) SetOperationRateLimit(op string, rate float64, burst int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.opts.rateOps == nil {
+		e.opts.rateOps = map[string]rateLimit{}
+	}
+	e.opts.rateOps[op] = newRateLimit(rate, burst)
+	delete(e.buckets, op)
 }

@@ -88,10 +88,16 @@ func (s *Server) Close() {
 // sagemaker.NewFromConfig, sts.NewFromConfig, ssoadmin.NewFromConfig and
 // identitystore.NewFromConfig all accept it: they share its BaseEndpoint.
 func (s *Server) AWSConfig() aws.Config {
+	return awsConfig(s.URL, s.srv.Client())
+}
+
+// awsConfig returns the aws.Config of AWSConfig and InMemoryAWSConfig,
+// pointed at endpoint through client.
+func awsConfig(endpoint string, client aws.HTTPClient) aws.Config {
 	return aws.Config{
 		Region:       Region,
-		BaseEndpoint: aws.String(s.URL),
-		HTTPClient:   s.srv.Client(),
+		BaseEndpoint: aws.String(endpoint),
+		HTTPClient:   client,
 		Credentials: aws.NewCredentialsCache(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 			return aws.Credentials{
 				AccessKeyID:     "AKIASMDOMAINTEST0000",
