@@ -243,25 +243,27 @@ func TestBudgetCallerIdentityOncePerClient(t *testing.T) {
 
 // TestBudgetDelete measures Delete of an InService domain with a fresh
 // Client. The floor by name is four calls: the listing that resolves the
-// name, the DescribeDomain that reports what is deleted (its home EFS
-// volume's ID above all: the listing does not carry it, and with the
+// name, the DescribeDomain that reports what is deleted (its retained home
+// EFS volume's ID above all: the listing does not carry it, and with the
 // emulator's instant transitions the domain is gone at the first poll, as
 // a fast delete would be), the DeleteDomain, and the poll that sees
-// ResourceNotFound. By ID the listing goes.
+// ResourceNotFound. By ID the listing goes; WithDeleteHomeEFS no volume is
+// left to name, and the DescribeDomain goes.
 func TestBudgetDelete(t *testing.T) {
 	const owner = "team-a"
 	tests := []struct {
 		name  string
 		ref   func(id string) smdomain.DomainRef
 		owner bool // the domain is made, and deleted, by a Client WithOwner
+		noEFS bool // the Result names no home EFS volume: the listing does not, and it is gone
 		opts  []smdomain.DeleteOption
 		want  budget
 	}{
 		{name: "by name", ref: func(string) smdomain.DomainRef { return smdomain.ByName("budget") },
 			want: budget{writes: []string{"DeleteDomain"}, sequence: []string{"ListDomains", "DescribeDomain", "DeleteDomain", "DescribeDomain"}}},
 		{name: "by name, WithDeleteHomeEFS", ref: func(string) smdomain.DomainRef { return smdomain.ByName("budget") },
-			opts: []smdomain.DeleteOption{smdomain.WithDeleteHomeEFS()},
-			want: budget{writes: []string{"DeleteDomain"}, sequence: []string{"ListDomains", "DescribeDomain", "DeleteDomain", "DescribeDomain"}}},
+			opts: []smdomain.DeleteOption{smdomain.WithDeleteHomeEFS()}, noEFS: true,
+			want: budget{writes: []string{"DeleteDomain"}, sequence: []string{"ListDomains", "DeleteDomain", "DescribeDomain"}}},
 		{name: "by ID", ref: smdomain.ByID,
 			want: budget{writes: []string{"DeleteDomain"}, sequence: []string{"DescribeDomain", "DeleteDomain", "DescribeDomain"}}},
 		{name: "by name, WithOwner", ref: func(string) smdomain.DomainRef { return smdomain.ByName("budget") }, owner: true,
@@ -284,8 +286,12 @@ func TestBudgetDelete(t *testing.T) {
 			if err != nil || res.Action != smdomain.ActionDeleted {
 				t.Fatalf("Delete: %+v %v", res, err)
 			}
-			if res.Domain == nil || res.Domain.ID != d.ID || res.Domain.HomeEFSFileSystemID != d.HomeEFSFileSystemID {
-				t.Errorf("Delete's Domain %+v, want %s with home EFS %s", res.Domain, d.ID, d.HomeEFSFileSystemID)
+			efs := d.HomeEFSFileSystemID
+			if tt.noEFS {
+				efs = ""
+			}
+			if res.Domain == nil || res.Domain.ID != d.ID || res.Domain.HomeEFSFileSystemID != efs {
+				t.Errorf("Delete's Domain %+v, want %s with home EFS %q", res.Domain, d.ID, efs)
 			}
 			tt.want.check(t, e.srv.Calls())
 		})

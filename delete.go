@@ -68,11 +68,12 @@ func WithDeleteHomeEFS() DeleteOption {
 //
 // By name, a domain that is InService costs four calls: ListDomains,
 // DescribeDomain, DeleteDomain and the polls (DescribeDomain) until it is
-// gone, the last one answered ResourceNotFound; by ID, three. WithOwner
-// adds a ListTags, WithCascade the listings of what the domain holds. The
-// DescribeDomain before the DeleteDomain is what the Result's Domain is,
-// and the only call that reports the home EFS volume's ID (the listing
-// does not) when the domain is gone by the first poll.
+// gone, the last one answered ResourceNotFound; by ID, or by name
+// WithDeleteHomeEFS, three. WithOwner adds a ListTags, WithCascade the
+// listings of what the domain holds. The DescribeDomain before the
+// DeleteDomain is what the Result's Domain is, and the only call that
+// reports the home EFS volume's ID (the listing does not) when the domain
+// is gone by the first poll: it is made unless the volume goes too.
 func (c *Client) Delete(ctx context.Context, ref DomainRef, opts ...DeleteOption) (*Result, error) {
 	o := deleteOptions{retention: types.RetentionTypeRetain}
 	for _, fn := range opts {
@@ -90,7 +91,7 @@ func (c *Client) Delete(ctx context.Context, ref DomainRef, opts ...DeleteOption
 	}
 	defer unlock()
 	ctx, deadline := c.budget(ctx)
-	live, err := c.lookup(ctx, ref)
+	live, err := c.lookupForDelete(ctx, ref, o)
 	if errors.Is(err, ErrNotFound) {
 		return &Result{Action: ActionUnchanged}, nil
 	}
@@ -144,6 +145,28 @@ func (c *Client) Delete(ctx context.Context, ref DomainRef, opts ...DeleteOption
 		return res, &HomeEFSRetainedError{DomainID: id, FileSystemID: fs}
 	}
 	return res, nil
+}
+
+// lookupForDelete is lookup, except that by name, WithDeleteHomeEFS, a
+// domain the listing shows InService is taken as the listing shows it: no
+// retained volume is to be named, so the DescribeDomain that would name
+// it is not needed (the Result's Domain then has what ListDomains
+// reports: no home EFS volume, VPC or settings).
+func (c *Client) lookupForDelete(ctx context.Context, ref DomainRef, o deleteOptions) (*sagemaker.DescribeDomainOutput, error) {
+	if ref.id != "" || o.retention != types.RetentionTypeDelete {
+		return c.lookup(ctx, ref)
+	}
+	match, err := c.matchName(ctx, ref.name)
+	switch {
+	case err != nil:
+		return nil, err
+	case match == nil:
+		return nil, fmt.Errorf("domain %s: %w", ref, ErrNotFound)
+	case match.Status != types.DomainStatusInService:
+		return c.lookup(ctx, ByID(deref(match.DomainId)))
+	}
+	return &sagemaker.DescribeDomainOutput{DomainId: match.DomainId, DomainArn: match.DomainArn, DomainName: match.DomainName,
+		Status: match.Status, Url: match.Url, CreationTime: match.CreationTime, LastModifiedTime: match.LastModifiedTime}, nil
 }
 
 // deleteDomain checks that the Client owns live, deletes its contents

@@ -155,6 +155,16 @@ func notFound(err error) bool {
 // match. Domains being deleted are passed over when another domain has the
 // name; two live domains with the name is an *AmbiguousNameError.
 func (c *Client) findByName(ctx context.Context, name string) (*sagemaker.DescribeDomainOutput, error) {
+	match, err := c.matchName(ctx, name)
+	if err != nil || match == nil {
+		return nil, err
+	}
+	return c.describe(ctx, deref(match.DomainId))
+}
+
+// matchName is findByName's listing: the one domain called name as
+// ListDomains reports it, or nil when there is none.
+func (c *Client) matchName(ctx context.Context, name string) (*types.DomainDetails, error) {
 	matches, err := c.domainsNamed(ctx, name)
 	if err != nil {
 		return nil, err
@@ -172,7 +182,7 @@ func (c *Client) findByName(ctx context.Context, name string) (*sagemaker.Descri
 	case 0:
 		return nil, nil
 	case 1:
-		return c.describe(ctx, deref(matches[0].DomainId))
+		return &matches[0], nil
 	}
 	ids := make([]string, len(matches))
 	for i, d := range matches {
