@@ -217,10 +217,17 @@ func TestBudgetPlanReadsOnly(t *testing.T) {
 					t.Errorf("plan action %q, want %q", p.Action, tt.action)
 				}
 				// Reads only; the lookup, the description, the tags and the
-				// caller's account at most once each. Plan asks STS even
-				// when no role is to be checked: Plan.Account reports the
-				// account.
-				budget{maxCalls: 4, only: readOps}.check(t, e.srv.Calls())
+				// caller's account at most once each. STS only for a create
+				// or a role to check: otherwise Plan.Account is read from
+				// the domain's ARN.
+				sts := 0
+				if tt.state == stateAbsent || tt.state == stateRoleDrift {
+					sts = 1
+				}
+				budget{maxCalls: 4, only: readOps, exactly: map[string]int{"GetCallerIdentity": sts}}.check(t, e.srv.Calls())
+				if p.Account != smdomaintest.DefaultAccount {
+					t.Errorf("Plan.Account %q, want %q", p.Account, smdomaintest.DefaultAccount)
+				}
 			})
 		}
 	}

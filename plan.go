@@ -193,7 +193,8 @@ func render(v any) string {
 // members or prunes, ListUserProfiles, ListSpaces, each declared member's
 // Describe call (and ListTags when its tags are managed), and ListApps for
 // an offboarding; once per Client, GetCallerIdentity when an STS client is
-// set; for an SSO spec with WithIdentityCenter, the reads that option
+// set and a role is to be checked or the domain is still to be created
+// (otherwise the plan's Account is read from the domain's ARN); for an SSO spec with WithIdentityCenter, the reads that option
 // lists. A role that Ensure would refuse (see WithSTS and
 // WithCrossAccountRoles) is the same *RoleAccountError here, so a pipeline
 // that plans, then applies, learns it at the plan. When several domains
@@ -217,13 +218,33 @@ func (c *Client) Plan(ctx context.Context, spec *Spec) (*Plan, error) {
 	p := sp.plan
 	p.Region = c.region()
 	if c.opts.sts != nil {
-		id, err := c.identity(ctx)
+		account, err := c.planAccount(ctx, sp)
 		if err != nil {
 			return nil, err
 		}
-		p.Account = id.account
+		p.Account = account
 	}
 	return p, nil
+}
+
+// planAccount is the account a plan is for: the caller's, as GetCallerIdentity
+// said when a role check asked it, or else as the ARN of the domain
+// planned against says (ListDomains lists only the caller's own domains),
+// and only for a domain still to be created as GetCallerIdentity says.
+func (c *Client) planAccount(ctx context.Context, sp *specPlan) (string, error) {
+	c.idMu.Lock()
+	known := c.id
+	c.idMu.Unlock()
+	if known != nil {
+		return known.account, nil
+	}
+	if live := sp.domainPlan.live; live != nil {
+		if parts := strings.Split(live.arn, ":"); len(parts) > 4 && parts[4] != "" {
+			return parts[4], nil
+		}
+	}
+	id, err := c.identity(ctx)
+	return id.account, err
 }
 
 // checkSpec refuses a nil or zero Spec: only the constructors make valid
