@@ -1,8 +1,11 @@
 package smdomain_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -44,11 +47,13 @@ func TestPacingThrottledCohortConverges(t *testing.T) {
 	e := newLimitedEnv(t, smdomaintest.WithOperationRateLimit("CreateUserProfile", 2, 1))
 	spec := cohort(t, "paced", 40, userRole)
 	var last smdomain.Progress
-	c := e.newClient(smdomain.WithConcurrency(8), smdomain.WithProgress(func(p smdomain.Progress) {
-		if p.Doing == "user profiles" {
-			last = p
-		}
-	}))
+	var log bytes.Buffer
+	c := e.newClient(smdomain.WithConcurrency(8), smdomain.WithLogger(slog.New(slog.NewTextHandler(&log, nil))),
+		smdomain.WithProgress(func(p smdomain.Progress) {
+			if p.Doing == "user profiles" {
+				last = p
+			}
+		}))
 	res, err := c.Ensure(context.Background(), spec)
 	if err != nil {
 		t.Fatalf("Ensure: %v", err)
@@ -72,8 +77,13 @@ func TestPacingThrottledCohortConverges(t *testing.T) {
 	if pace.Accepted != 40 || pace.Throttled != throttled || pace.Rate <= 0 || pace.Rate > 2.5 {
 		t.Errorf("Pace: %+v, want 40 accepted, %d throttled and a rate near 2/s", pace, throttled)
 	}
-	if last.Done != 40 || last.Total != 40 {
-		t.Errorf("last progress %+v, want 40 of 40", last)
+	if last.Done != 40 || last.Total != 40 || last.Rate <= 0 {
+		t.Errorf("last progress %+v, want 40 of 40 at some rate", last)
+	}
+	for _, want := range []string{`msg=progress doing="user profiles" done=4 total=40`, `msg=progress doing="user profiles" done=40 total=40`} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("the log lacks %q:\n%s", want, log.String())
+		}
 	}
 	if again := mustEnsure(t, e.newClient(), spec); again.Action != smdomain.ActionUnchanged {
 		t.Errorf("second Ensure: %q, want unchanged", again.Action)
