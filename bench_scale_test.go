@@ -17,8 +17,9 @@ import (
 
 // The scale benchmarks model a throttled control plane: every operation
 // has its own token bucket (rate limit L a second, a burst of L), every
-// request takes scaleLatency to answer, and the Client is left at its
-// defaults (WithConcurrency 4, the SDK's standard retryer). They run on a
+// request takes scaleLatency to answer, a new user profile or space is
+// Pending for scaleSettle, and the Client is left at its defaults
+// (WithConcurrency 4, the SDK's standard retryer). They run on a
 // VirtualClock, on which concurrent waits overlap as in real time, with
 // the SDK reaching the emulator through the in-memory transport: the
 // SDK's serializers, signing, retryer and error decoding all run, and the
@@ -26,6 +27,7 @@ import (
 const (
 	scaleMembers = 500
 	scaleLatency = 100 * time.Millisecond
+	scaleSettle  = 5 * time.Second // a new user profile or space is Pending this long
 )
 
 var scaleLimits = []float64{2, 5, 10}
@@ -45,7 +47,8 @@ func newScaleEnv(b testing.TB) *scaleEnv {
 	b.Helper()
 	clk := smdomaintest.NewVirtualClock(benchEpoch)
 	em := smdomaintest.NewEmulator(smdomaintest.WithClock(clk), smdomaintest.WithLatency(scaleLatency),
-		smdomaintest.WithDomainQuota(0), smdomaintest.WithCallLogCapacity(1<<20))
+		smdomaintest.WithDomainQuota(0), smdomaintest.WithCallLogCapacity(1<<20),
+		smdomaintest.WithUserProfileDelay(scaleSettle), smdomaintest.WithSpaceDelay(scaleSettle))
 	cfg := em.InMemoryAWSConfig()
 	s := &scaleEnv{em: em, clk: clk, client: smdomain.NewFromConfig(cfg, smdomain.WithClock(clk)), sm: sagemaker.NewFromConfig(cfg)}
 	s.id = mustEnsure(b, s.client, mustSpec(b, "scale", seedOptions()...)).Domain.ID

@@ -180,6 +180,9 @@ type Client struct {
 	id   *callerIdentity // nil until GetCallerIdentity has answered
 
 	locks nameLocks
+
+	watchMu sync.Mutex
+	watches map[watchKey]*memberWatch // member_watch.go
 }
 
 // New returns a Client over api.

@@ -39,8 +39,6 @@ type memberKind struct {
 	// describe returns the member's description, or nil when it does not
 	// exist.
 	describe func(ctx context.Context, api API, domainID, name string) (any, error)
-	// wait polls the member until it is InService, or gone when deleted.
-	wait func(ctx context.Context, c *Client, domainID, name string, deleted bool, left time.Duration) (any, error)
 }
 
 // memberResource is one user profile or space of a spec as the engine
@@ -119,11 +117,7 @@ func (r *memberResource) update(ctx context.Context, live *state, doc map[string
 }
 
 func (r *memberResource) wait(ctx context.Context, deleted bool, left time.Duration) (*state, error) {
-	out, err := r.k.wait(ctx, r.c, r.domainID, r.name, deleted, left)
-	if err != nil || out == nil {
-		return nil, err
-	}
-	return r.k.state(out), nil
+	return r.c.await(ctx, r.k, r.domainID, r.name, deleted, left)
 }
 
 // sdkCall is an API method as a method expression (API.CreateSpace).
@@ -131,8 +125,8 @@ type sdkCall[In, Out any] func(API, context.Context, *In, ...func(*sagemaker.Opt
 
 // defineMember completes a member kind with its typed calls: Create and
 // Update decode the engine's JSON-form documents into the SDK's inputs
-// and send them once; Describe maps ResourceNotFound to no description;
-// waits poll Describe with the Client's schedule.
+// and send them once; Describe maps ResourceNotFound to no description.
+// (Waits go through the Client's member watches: member_watch.go.)
 func defineMember[C, CO, U, UO, DI, DO any](k memberKind, create sdkCall[C, CO], update sdkCall[U, UO],
 	describe sdkCall[DI, *DO], input func(domainID, name string) *DI) *memberKind {
 	k.create = func(ctx context.Context, api API, doc map[string]any) error {
@@ -151,12 +145,6 @@ func defineMember[C, CO, U, UO, DI, DO any](k memberKind, create sdkCall[C, CO],
 		}
 		return out, nil
 	}
-	k.wait = func(ctx context.Context, c *Client, domainID, name string, deleted bool, left time.Duration) (any, error) {
-		call := func(ctx context.Context, in *DI, o ...func(*sagemaker.Options)) (*DO, error) {
-			return describe(c.api, ctx, in, o...)
-		}
-		return waitMember(ctx, c, &k, domainID, name, deleted, left, call, input(domainID, name))
-	}
 	return &k
 }
 
@@ -170,52 +158,13 @@ func decodeAndSend[In, Out any](ctx context.Context, api API, doc map[string]any
 	return err
 }
 
-// waitMember polls a member's Describe call with the Client's wait
-// schedule until the member is InService, or gone when deleted.
-func waitMember[In, Out any](ctx context.Context, c *Client, k *memberKind, domainID, name string, deleted bool, left time.Duration,
-	describe func(context.Context, *In, ...func(*sagemaker.Options)) (*Out, error), in *In) (any, error) {
-	o := memberWaitOptions[*In, *Out](c)
-	label := resourceLabel(k.noun, name, domainID)
-	terminal := func(out *Out) func() *StatusError {
-		return func() *StatusError {
-			s := k.state(out)
-			return &StatusError{DomainID: domainID, Kind: k.noun, Name: name, Status: s.status, FailureReason: s.reason}
-		}
-	}
-	o.Retryable = func(_ context.Context, _ *In, out *Out, err error) (bool, error) {
-		if deleted && notFound(err) {
-			return false, nil
-		}
-		if err != nil || out == nil {
-			return false, describeError(label, err, !deleted)
-		}
-		if deleted {
-			return deletedStatus(k.state(out).status, terminal(out))
-		}
-		return inServiceStatus(k.state(out).status, terminal(out))
-	}
-	target := "InService"
-	if deleted {
-		target = "deleted"
-	}
-	out, err := poll(ctx, pollTarget[*In, *Out]{
-		describe: describe, params: in, label: label,
-		progress: WaitProgress{DomainID: domainID, Kind: k.noun, Name: name},
-		status:   func(out *Out) string { return k.state(out).status },
-	}, left, target, o)
-	if err != nil || out == nil || deleted {
-		return nil, err
-	}
-	return out, nil
-}
-
 // memberWaitOptions gives a member's wait the schedule, logger, clock
 // and progress callback WithWaitOptions set for the Client's waits; a
 // Retryable set there applies to domains only.
-func memberWaitOptions[In, Out any](c *Client) WaiterOptions[In, Out] {
+func memberWaitOptions(c *Client) WaiterOptions[any, any] {
 	d := defaultWaiterOptions[*sagemaker.DescribeDomainInput, *sagemaker.DescribeDomainOutput]()
 	c.waiterOptions(&d)
-	return WaiterOptions[In, Out]{
+	return WaiterOptions[any, any]{
 		ClientOptions: d.ClientOptions, MinDelay: d.MinDelay, MaxDelay: d.MaxDelay,
 		LogWaitAttempts: d.LogWaitAttempts, Logger: d.Logger, Clock: d.Clock,
 		Progress: d.Progress, Jitter: d.Jitter,
