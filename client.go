@@ -135,9 +135,11 @@ func WithWaitOptions(fns ...func(*DomainInServiceWaiterOptions)) ClientOption {
 	return func(o *clientOptions) { o.waitOptions = append(o.waitOptions, fns...) }
 }
 
-// WithConcurrency bounds how many user profiles or spaces Ensure writes
-// (and waits for) at once. Default DefaultConcurrency (4); n below 1 leaves
-// the default.
+// WithConcurrency bounds how many user profiles or spaces Ensure writes,
+// and how many deletes a cascade sends, at once. A member waiting to be
+// InService does not count: it gives its place to the next write, and the
+// members waited for are looked at together (a listing sees 100). Default
+// DefaultConcurrency (4); n below 1 leaves the default.
 func WithConcurrency(n int) ClientOption {
 	return func(o *clientOptions) {
 		if n >= 1 {

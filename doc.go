@@ -127,7 +127,8 @@
 // operation's wait budget (WithMaxWait) is spent: throttling slows a cohort
 // of 500 users down and does not fail it. Client.Pace reports what was
 // learnt; WithProgress reports how far a batch has got; WithConcurrency bounds
-// how many members are worked on at once.
+// how many members are written at once. Members waiting to be InService wait
+// together: one listing (100 a page) looks at all of them.
 //
 // # Errors
 //
