@@ -143,10 +143,11 @@ func measureScale(t testing.TB, s *scaleEnv, limit float64, members int, writes 
 	return r
 }
 
-// scaleFigures reports a batch's figures: each write operation's rate as
-// a percentage of the limit (the lowest of them as %limit), the calls
-// taken and the throttled answers per member, and the virtual seconds the
-// batch took.
+// scaleFigures reports a batch's figures (those of the benchmark's last
+// iteration, which the others repeat but for jitter): each write
+// operation's rate as a percentage of the limit (the lowest of them as
+// %limit), the calls taken and the throttled answers per member, and the
+// virtual seconds the batch took.
 func scaleFigures(b *testing.B, s *scaleEnv, limit float64, members int, writes []string, start time.Time) {
 	r := measureScale(b, s, limit, members, writes, start)
 	for _, op := range writes {
@@ -166,80 +167,68 @@ func scaleFigures(b *testing.B, s *scaleEnv, limit float64, members int, writes 
 // the floors.
 func BenchmarkScale(b *testing.B) {
 	ctx := context.Background()
+	onboard := mustSpec(b, "scale", seedOptions(scaleProfiles(b, scaleMembers, false)...)...)
+	pruned := mustSpec(b, "scale", seedOptions(smdomain.WithPrune())...)
+	private := mustSpec(b, "scale", seedOptions(scaleProfiles(b, scaleMembers, true)...)...)
+	cases := []struct {
+		name    string
+		prepare func(b *testing.B, s *scaleEnv) // unlimited
+		act     func(c *smdomain.Client, s *scaleEnv) (done int, err error)
+		want    int // what act must report done
+		writes  []string
+	}{
+		{"onboard", func(*testing.B, *scaleEnv) {}, func(c *smdomain.Client, s *scaleEnv) (int, error) {
+			res, err := c.Ensure(ctx, onboard)
+			if err != nil {
+				return 0, err
+			}
+			return countActions(res.Members, smdomain.ActionCreated), nil
+		}, scaleMembers, []string{"CreateUserProfile"}},
+		{"offboard", func(b *testing.B, s *scaleEnv) { mustEnsure(b, s.client, onboard) }, func(c *smdomain.Client, s *scaleEnv) (int, error) {
+			res, err := c.Ensure(ctx, pruned)
+			if err != nil {
+				return 0, err
+			}
+			return countActions(res.Members, smdomain.ActionDeleted), nil
+		}, scaleMembers, []string{"DeleteUserProfile"}},
+		{"cascade", func(b *testing.B, s *scaleEnv) {
+			mustEnsure(b, s.client, private)
+			s.startApps(b, scaleMembers)
+		}, func(c *smdomain.Client, s *scaleEnv) (int, error) {
+			res, err := c.Delete(ctx, smdomain.ByID(s.id), smdomain.WithCascade())
+			if err != nil {
+				return 0, err
+			}
+			if slices.Contains(s.em.DomainIDs(), s.id) {
+				return 0, fmt.Errorf("domain %s still there", s.id)
+			}
+			return len(res.Changes), nil // its apps, spaces and user profiles
+		}, 4 * scaleMembers, []string{"DeleteApp", "DeleteSpace", "DeleteUserProfile"}},
+	}
 	for _, limit := range scaleLimits {
-		b.Run(fmt.Sprintf("onboard-%d/limit=%g", scaleMembers, limit), func(b *testing.B) {
-			spec := mustSpec(b, "scale", seedOptions(scaleProfiles(b, scaleMembers, false)...)...)
-			for b.Loop() {
-				b.StopTimer()
-				s := newScaleEnv(b)
-				s.em.SetRateLimit(limit, int(limit))
-				s.em.ResetCalls()
-				start := s.clk.Now()
-				b.StartTimer()
-				res, err := s.newClient().Ensure(ctx, spec)
-				b.StopTimer()
-				if err != nil {
-					b.Fatalf("Ensure: %v", err)
+		for _, tc := range cases {
+			b.Run(fmt.Sprintf("%s-%d/limit=%g", tc.name, scaleMembers, limit), func(b *testing.B) {
+				for b.Loop() {
+					b.StopTimer()
+					s := newScaleEnv(b)
+					tc.prepare(b, s)
+					s.em.SetRateLimit(limit, int(limit))
+					s.em.ResetCalls()
+					start := s.clk.Now()
+					b.StartTimer()
+					done, err := tc.act(s.newClient(), s)
+					b.StopTimer()
+					if err != nil || done != tc.want {
+						b.Fatalf("%s: %d done, want %d: %v", tc.name, done, tc.want, err)
+					}
+					scaleFigures(b, s, limit, scaleMembers, tc.writes, start)
+					b.StartTimer()
 				}
-				if n := countActions(res.Members, smdomain.ActionCreated); n != scaleMembers {
-					b.Fatalf("%d profiles created, want %d", n, scaleMembers)
-				}
-				scaleFigures(b, s, limit, scaleMembers, []string{"CreateUserProfile"}, start)
-				b.StartTimer()
-			}
-		})
-		b.Run(fmt.Sprintf("offboard-%d/limit=%g", scaleMembers, limit), func(b *testing.B) {
-			spec := mustSpec(b, "scale", seedOptions(scaleProfiles(b, scaleMembers, false)...)...)
-			pruned := mustSpec(b, "scale", seedOptions(smdomain.WithPrune())...)
-			for b.Loop() {
-				b.StopTimer()
-				s := newScaleEnv(b)
-				mustEnsure(b, s.client, spec)
-				s.em.SetRateLimit(limit, int(limit))
-				s.em.ResetCalls()
-				start := s.clk.Now()
-				b.StartTimer()
-				res, err := s.newClient().Ensure(ctx, pruned)
-				b.StopTimer()
-				if err != nil {
-					b.Fatalf("Ensure WithPrune: %v", err)
-				}
-				if n := countActions(res.Members, smdomain.ActionDeleted); n != scaleMembers {
-					b.Fatalf("%d profiles offboarded, want %d", n, scaleMembers)
-				}
-				scaleFigures(b, s, limit, scaleMembers, []string{"DeleteUserProfile"}, start)
-				b.StartTimer()
-			}
-		})
-		b.Run(fmt.Sprintf("cascade-%d/limit=%g", scaleMembers, limit), func(b *testing.B) {
-			spec := mustSpec(b, "scale", seedOptions(scaleProfiles(b, scaleMembers, true)...)...)
-			for b.Loop() {
-				b.StopTimer()
-				s := newScaleEnv(b)
-				mustEnsure(b, s.client, spec)
-				s.startApps(b, scaleMembers)
-				s.em.SetRateLimit(limit, int(limit))
-				s.em.ResetCalls()
-				start := s.clk.Now()
-				b.StartTimer()
-				res, err := s.newClient().Delete(ctx, smdomain.ByID(s.id), smdomain.WithCascade())
-				b.StopTimer()
-				if err != nil {
-					b.Fatalf("Delete WithCascade: %v", err)
-				}
-				if n := len(res.Changes); n != 4*scaleMembers {
-					b.Fatalf("%d residents deleted, want %d", n, 4*scaleMembers)
-				}
-				if ids := s.em.DomainIDs(); slices.Contains(ids, s.id) {
-					b.Fatalf("domain %s still there", s.id)
-				}
-				scaleFigures(b, s, limit, scaleMembers, []string{"DeleteApp", "DeleteSpace", "DeleteUserProfile"}, start)
-				b.StartTimer()
-			}
-		})
+			})
+		}
 	}
 	b.Run(fmt.Sprintf("no-op-%d", scaleMembers), func(b *testing.B) {
-		spec := mustSpec(b, "scale", seedOptions(scaleProfiles(b, scaleMembers, false)...)...)
+		spec := onboard
 		s := newScaleEnv(b)
 		mustEnsure(b, s.client, spec)
 		calls := 0
