@@ -113,8 +113,9 @@ func WithClock(c Clock) ClientOption { return func(o *clientOptions) { o.clock =
 func WithSTS(c STSAPI) ClientOption { return func(o *clientOptions) { o.sts = c } }
 
 // WithMaxWait bounds how long Ensure and Delete wait for the domain to
-// settle. Default DefaultMaxWait (30 minutes); a d of zero or less leaves
-// the default.
+// settle, and how long they keep sending throttled calls again (see
+// Client.Pace). Default DefaultMaxWait (30 minutes); a d of zero or less
+// leaves the default.
 func WithMaxWait(d time.Duration) ClientOption {
 	return func(o *clientOptions) {
 		if d > 0 {
@@ -154,8 +155,10 @@ const DefaultWriteAttempts = 4
 
 // WithWriteAttempts bounds how often Ensure sends one CreateDomain,
 // UpdateDomain, CreateUserProfile, UpdateUserProfile, CreateSpace or
-// UpdateSpace whose outcome is unknown (throttled, a 5xx, a timeout or a
-// cut connection). These writes are never retried blindly: before each
+// UpdateSpace whose outcome is unknown (a 5xx, a timeout or a cut
+// connection; a throttled one too once the wait budget is spent: until
+// then a throttled call, which the service did not carry out, is sent
+// again at a slower pace and does not count). These writes are never retried blindly: before each
 // further attempt Ensure reads the resource again (a create that went
 // through is found and not sent again; an update is planned again). When
 // every attempt's outcome stays unknown, Ensure returns a
