@@ -191,9 +191,8 @@ func (d *drainer) round(ctx context.Context, what string) (left int, lastErr, er
 	fatal := inParallel(ctx, len(todo), limit, func(ctx context.Context, i int) error {
 		r := todo[i]
 		if err := d.owned(ctx); err != nil {
-			var noe *NotOwnedError
-			if errors.As(err, &noe) || !outcomeUnknown(ctx, err) {
-				return err // another owner's domain now: stop at once
+			if !outcomeUnknown(ctx, err) {
+				return err // another owner's domain now (*NotOwnedError), or a definite refusal: stop at once
 			}
 			outcomes[i], errs[i] = deleteNotSent, err
 			return nil

@@ -200,12 +200,15 @@ func (c *Client) log(ctx context.Context, msg string, args ...any) {
 
 // outcomeUnknown reports whether a failed write may still have been
 // carried out: a throttle, a 5xx, or no answer at all (timeout, cut
-// connection). A definite refusal (4xx), a request the SDK refused to send
-// and a cancellation by the caller are not.
+// connection). A definite refusal (4xx), a request the SDK refused to send,
+// a cancellation by the caller and an error of smdomain's own (not the
+// SDK's *smithy.OperationError: a *NotOwnedError, a listing that repeats
+// its NextToken) are not.
 func outcomeUnknown(ctx context.Context, err error) bool {
 	var invalid smithy.InvalidParamsError
-	if ctx.Err() != nil || errors.As(err, &invalid) {
-		return false
+	var op *smithy.OperationError
+	if ctx.Err() != nil || errors.As(err, &invalid) || !errors.As(err, &op) {
+		return false // the caller's cancellation, or an error of smdomain's own: nothing was sent
 	}
 	var re *smithyhttp.ResponseError
 	if !errors.As(err, &re) || re.HTTPStatusCode() == 0 || re.HTTPStatusCode() >= 500 {
