@@ -339,3 +339,31 @@ func TestOffboardingSurvivesThrottling(t *testing.T) {
 		}
 	})
 }
+
+// repeatingApps answers every ListApps with a page whose NextToken is the
+// one it was given (or "again"): a service that would page forever.
+type repeatingApps struct{ smdomain.API }
+
+func (r repeatingApps) ListApps(ctx context.Context, in *sagemaker.ListAppsInput, _ ...func(*sagemaker.Options)) (*sagemaker.ListAppsOutput, error) {
+	token := aws.String("again")
+	if in.NextToken != nil {
+		token = in.NextToken
+	}
+	return &sagemaker.ListAppsOutput{NextToken: token}, nil
+}
+
+// TestDeleteCascadeStopsOnRepeatedToken: a listing that repeats its
+// NextToken is smdomain's own, definite error: the cascade stops at once
+// with it, rather than listing again round after round until WithMaxWait.
+func TestDeleteCascadeStopsOnRepeatedToken(t *testing.T) {
+	e, _ := newPopulatedEnv(t)
+	c := smdomain.New(repeatingApps{e.sm}, smdomain.WithClock(e.clk))
+	start := e.clk.Now()
+	_, err := c.Delete(context.Background(), smdomain.ByName("busy"), smdomain.WithCascade())
+	if !errors.Is(err, smdomain.ErrRepeatedNextToken) || errors.Is(err, smdomain.ErrWaitTimeout) {
+		t.Fatalf("Delete: %v, want ErrRepeatedNextToken and no timeout", err)
+	}
+	if waited := e.clk.Now().Sub(start); waited > time.Minute {
+		t.Errorf("gave up after %v, want at once", waited)
+	}
+}
