@@ -461,6 +461,10 @@ func (c *Client) createResource(ctx context.Context, r resource, deadline time.T
 		if err == nil {
 			break
 		}
+		if errors.Is(err, errNotCreated) {
+			c.log(ctx, "another creator made the "+r.kind().noun+" meanwhile; planning against it", "what", r.label())
+			return nil, errNotCreated
+		}
 		if !outcomeUnknown(ctx, err) {
 			return nil, fmt.Errorf("create %s: %w", r.label(), err)
 		}

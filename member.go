@@ -95,7 +95,13 @@ func (r *memberResource) create(ctx context.Context) error {
 	if r.tagMap != nil {
 		doc["Tags"] = wire.Encode(sortedTags(r.tagMap))
 	}
-	return r.k.create(ctx, r.c.api, doc)
+	err := r.k.create(ctx, r.c.api, doc)
+	if inUse(err) {
+		// The name is taken: another creator (a second pipeline applying
+		// the same team) made it meanwhile. Plan against that one.
+		return fmt.Errorf("%w: %w", errNotCreated, err)
+	}
+	return err
 }
 
 // lookup finds the member again after a create of unknown outcome. A

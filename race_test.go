@@ -293,3 +293,39 @@ func TestEnsureRaceChild(t *testing.T) {
 	line, _ := json.Marshal(outcomeOf(res, err))
 	fmt.Println("outcome " + string(line))
 }
+
+// TestTwoPipelinesOnboardTheSameTeam: two Clients (two pipelines) apply
+// the same 60-user team at once against a limit of 5 calls a second: both
+// succeed, each profile is created once (the loser of each race finds
+// the winner's and plans against it), and each profile is reported
+// created by exactly one of them.
+func TestTwoPipelinesOnboardTheSameTeam(t *testing.T) {
+	const n, limit = 60, 5.0
+	s := newScaleEnv(t)
+	spec := mustSpec(t, "scale", seedOptions(scaleProfiles(t, n, false)...)...)
+	s.em.SetRateLimit(limit, int(limit))
+	s.em.ResetCalls()
+	var wg sync.WaitGroup
+	results := make([]*smdomain.Result, 2)
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Go(func() { results[i], errs[i] = s.newClient().Ensure(context.Background(), spec) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("pipeline %d: %v", i, err)
+		}
+	}
+	created := countActions(results[0].Members, smdomain.ActionCreated) + countActions(results[1].Members, smdomain.ActionCreated)
+	if created != n {
+		t.Errorf("%d profiles reported created between the two, want %d", created, n)
+	}
+	if ph := phases(s.em.Calls()); ph["CreateUserProfile"].taken < n {
+		t.Errorf("%d CreateUserProfile taken, want at least %d", ph["CreateUserProfile"].taken, n)
+	}
+	again, err := s.newClient().Ensure(context.Background(), spec)
+	if err != nil || again.Action != smdomain.ActionUnchanged {
+		t.Errorf("a third Ensure: %v, %v; want unchanged", again, err)
+	}
+}
