@@ -3,10 +3,12 @@ package smdomain_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
@@ -26,7 +28,12 @@ func newLimitedEnv(t testing.TB, limits ...smdomaintest.Option) *env {
 
 // accepted counts op's calls that were not throttled, and those that were.
 func (e *env) accepted(op string) (ok, throttled int) {
-	for _, c := range e.srv.Calls() {
+	return acceptedIn(e.srv.Calls(), op)
+}
+
+// acceptedIn is accepted over a call log.
+func acceptedIn(calls []smdomaintest.Call, op string) (ok, throttled int) {
+	for _, c := range calls {
 		if c.Operation != op {
 			continue
 		}
@@ -198,5 +205,35 @@ func TestPacingHoldsTheLimit(t *testing.T) {
 	t.Logf("cascade: %+v", r)
 	if r.lowest < 90 {
 		t.Errorf("cascade: %v of the limit, want each >= 90 %%", r.percent)
+	}
+}
+
+// TestPacingHonoursCancellation cancels an Ensure while its writes wait
+// their turn at a slow pace (the service takes one CreateUserProfile in 20
+// seconds): it returns the context's error at once, not at its next turn.
+func TestPacingHonoursCancellation(t *testing.T) {
+	s := newScaleEnv(t)
+	s.em.SetOperationRateLimit("CreateUserProfile", 0.05, 1)
+	spec := mustSpec(t, "scale", seedOptions(scaleProfiles(t, 10, false)...)...)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.newClient().Ensure(ctx, spec)
+		done <- err
+	}()
+	if err := s.clk.Sleep(context.Background(), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	at := s.clk.Now()
+	cancel()
+	err := <-done
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Ensure: %v, want context.Canceled", err)
+	}
+	if waited := s.clk.Now().Sub(at); waited > time.Second {
+		t.Errorf("Ensure returned %v after the cancel, want at once", waited)
+	}
+	if ok, _ := acceptedIn(s.em.Calls(), "CreateUserProfile"); ok >= 10 {
+		t.Errorf("%d profiles created in a minute at one in 20 s", ok)
 	}
 }
