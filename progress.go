@@ -18,9 +18,14 @@ type Progress struct {
 	Done, Total int
 	// Elapsed is the time since the batch began, on the Client's clock.
 	Elapsed time.Duration
-	// Rate is Done per second of Elapsed (0 before a second has passed).
+	// Rate is the current rate: items finished per second over the last
+	// progressWindow (10 s), or since the batch began when that is
+	// shorter; 0 before a second has passed.
 	Rate float64
 }
+
+// progressWindow is how far back Progress.Rate counts.
+const progressWindow = 10 * time.Second
 
 // WithProgress has fn called each time an item of a batch of work on
 // members finishes (see Progress), from whichever goroutine finished it;
@@ -37,8 +42,9 @@ type batchProgress struct {
 	total int
 	start time.Time
 
-	mu   sync.Mutex
-	done int
+	mu     sync.Mutex
+	done   int
+	recent []time.Time // when the items of the last progressWindow finished, oldest first
 }
 
 func (c *Client) startProgress(doing string, total int) *batchProgress {
@@ -54,9 +60,18 @@ func (b *batchProgress) add(ctx context.Context, n int) {
 	defer b.mu.Unlock()
 	before := b.done
 	b.done += n
-	p := Progress{Doing: b.doing, Done: b.done, Total: b.total, Elapsed: b.c.opts.clock.Now().Sub(b.start)}
+	now := b.c.opts.clock.Now()
+	for range n {
+		b.recent = append(b.recent, now)
+	}
+	i := 0
+	for i < len(b.recent) && now.Sub(b.recent[i]) > progressWindow {
+		i++
+	}
+	b.recent = b.recent[i:]
+	p := Progress{Doing: b.doing, Done: b.done, Total: b.total, Elapsed: now.Sub(b.start)}
 	if p.Elapsed >= time.Second {
-		p.Rate = float64(p.Done) / p.Elapsed.Seconds()
+		p.Rate = float64(len(b.recent)) / min(p.Elapsed, progressWindow).Seconds()
 	}
 	if b.c.opts.progress != nil {
 		b.c.opts.progress(p)
