@@ -72,19 +72,18 @@ func (c *Client) cascade(ctx context.Context, domain *sagemaker.DescribeDomainOu
 // waited for, one whose delete is refused because of something still in
 // its way is tried again next round. A round's deletes go out at most the
 // Client's concurrency at a time (one at a time WithOwner), each at its
-// operation's pace. A
-// Delete_Failed resident is a *StatusError. A list or delete that is
-// throttled past the wait budget or answered with a 5xx (or gets no
-// answer) past the SDK's own retries is tried again next round. owned is
-// checked before each delete. The rounds follow the Client's wait
-// schedule (WithWaitOptions: MinDelay, MaxDelay, Jitter, on its clock) and
-// stop at deadline with an error wrapping ErrWaitTimeout and the last
-// error met. what names the work in progress reports.
+// operation's pace. A Delete_Failed resident is a *StatusError. A list or
+// delete that is throttled past the wait budget or answered with a 5xx
+// (or gets no answer) past the SDK's own retries is tried again next
+// round. owned is checked before each delete. The rounds follow the
+// Client's wait schedule (WithWaitOptions: MinDelay, MaxDelay, Jitter, on
+// its clock) and stop at deadline with an error wrapping ErrWaitTimeout
+// and the last error met. what names the work in progress reports.
 func (c *Client) drain(ctx context.Context, what, id string, deadline time.Time, list residentLister, owned func(context.Context) error) ([]Change, error) {
-	d := &drainer{c: c, id: id, list: list, owned: owned, recorded: map[string]bool{}, unknown: map[string]string{}}
+	d := &drainer{c: c, id: id, what: what, list: list, owned: owned, recorded: map[string]bool{}, unknown: map[string]string{}}
 	start := c.opts.clock.Now()
 	for round := 1; ; round++ {
-		left, lastErr, err := d.round(ctx, what)
+		left, lastErr, err := d.round(ctx)
 		if err != nil {
 			return d.changes, err
 		}
@@ -112,6 +111,7 @@ func (c *Client) drain(ctx context.Context, what, id string, deadline time.Time,
 type drainer struct {
 	c     *Client
 	id    string
+	what  string // for progress reports
 	list  residentLister
 	owned func(context.Context) error
 
@@ -132,16 +132,15 @@ func (d *drainer) record(ctx context.Context, key, from string) {
 	d.recorded[key] = true
 	d.changes = append(d.changes, Change{Path: key, From: from})
 	d.c.log(ctx, "deleting", "domain", d.id, "what", key)
-	d.prog.add(ctx, 1)
+	d.prog.finished(ctx)
 }
 
 // deleteOutcome is what became of one delete of a round.
 type deleteOutcome int
 
 const (
-	deleteNotSent deleteOutcome = iota // the owner check's outcome was unknown
+	deleteAgain   deleteOutcome = iota // not sent (the owner check's outcome was unknown), or refused for something in its way: next round
 	deleteDone                         // deleted, or found gone
-	deleteInUse                        // refused for something in its way
 	deleteUnknown                      // sent, outcome unknown
 )
 
@@ -149,7 +148,7 @@ const (
 // and deletes what is neither gone nor settling. It returns how many
 // residents are left (-1 when the listing failed) and the last error worth
 // trying again after; err ends the drain.
-func (d *drainer) round(ctx context.Context, what string) (left int, lastErr, err error) {
+func (d *drainer) round(ctx context.Context) (left int, lastErr, err error) {
 	residents, err := d.list(ctx, d.id)
 	if err != nil {
 		if outcomeUnknown(ctx, err) {
@@ -173,7 +172,7 @@ func (d *drainer) round(ctx context.Context, what string) (left int, lastErr, er
 		left++
 	}
 	if d.prog == nil {
-		d.prog = d.c.startProgress(what, len(d.changes)+left)
+		d.prog = d.c.startProgress(d.what, len(d.changes)+left)
 	}
 	for _, key := range sortedKeys(d.unknown) {
 		if r, ok := listed[key]; !ok || r.gone() || r.status == "Deleting" {
@@ -194,14 +193,14 @@ func (d *drainer) round(ctx context.Context, what string) (left int, lastErr, er
 			if !outcomeUnknown(ctx, err) {
 				return err // another owner's domain now (*NotOwnedError), or a definite refusal: stop at once
 			}
-			outcomes[i], errs[i] = deleteNotSent, err
+			errs[i] = err // deleteAgain
 			return nil
 		}
 		switch err := r.delete(ctx); {
 		case err == nil || notFound(err):
 			outcomes[i] = deleteDone
 		case inUse(err):
-			outcomes[i] = deleteInUse
+			// deleteAgain: something is still in its way.
 		case outcomeUnknown(ctx, err):
 			outcomes[i], errs[i] = deleteUnknown, fmt.Errorf("delete %s %s: %w", r.kind, r.name, err)
 		default:

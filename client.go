@@ -156,12 +156,12 @@ const DefaultWriteAttempts = 4
 // WithWriteAttempts bounds how often Ensure sends one CreateDomain,
 // UpdateDomain, CreateUserProfile, UpdateUserProfile, CreateSpace or
 // UpdateSpace whose outcome is unknown (a 5xx, a timeout or a cut
-// connection; a throttled one too once the wait budget is spent: until
-// then a throttled call, which the service did not carry out, is sent
-// again at a slower pace and does not count). These writes are never retried blindly: before each
-// further attempt Ensure reads the resource again (a create that went
-// through is found and not sent again; an update is planned again). When
-// every attempt's outcome stays unknown, Ensure returns a
+// connection; a throttled one too once the wait budget is spent: until then
+// a throttled call, which the service did not carry out, is sent again at a
+// slower pace and does not count). These writes are never retried blindly:
+// before each further attempt Ensure reads the resource again (a create
+// that went through is found and not sent again; an update is planned
+// again). When every attempt's outcome stays unknown, Ensure returns a
 // *WriteAttemptsError wrapping the last attempt's error. Default
 // DefaultWriteAttempts (4); n below 1 leaves the default. The SDK's own
 // retries do not apply to these writes (each attempt is one request), but

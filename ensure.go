@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	"github.com/aws/smithy-go"
@@ -214,12 +213,7 @@ func outcomeUnknown(ctx context.Context, err error) bool {
 	if !errors.As(err, &re) || re.HTTPStatusCode() == 0 || re.HTTPStatusCode() >= 500 {
 		return true // no HTTP response, or the server's fault
 	}
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		_, throttle := retry.DefaultThrottleErrorCodes[ae.ErrorCode()]
-		return throttle
-	}
-	return false
+	return throttle(err)
 }
 
 // waiterOptions gives a waiter the Client's logger and clock, then the

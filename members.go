@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -264,9 +263,9 @@ func goneChanges(apps []resident, profile *liveMember, spaces []liveMember) []Ch
 const DefaultConcurrency = 4
 
 // ensureMembers carries out the member steps of a plan in the domain
-// domainID: the user profiles, then the spaces, then the offboardings,
-// the user profiles and spaces each with bounded concurrency, the
-// offboardings as one cascade. Steps with nothing to do make no call. It
+// domainID: the user profiles, then the spaces, each group with bounded
+// concurrency, then the offboardings as one cascade. Steps with nothing
+// to do make no call. It
 // returns what it did, in the plan's order, even when some member failed;
 // the error then joins every member's error.
 func (c *Client) ensureMembers(ctx context.Context, domain *sagemaker.DescribeDomainOutput, steps []*step, deadline time.Time) ([]MemberResult, error) {
@@ -323,18 +322,15 @@ func (c *Client) carryOut(ctx context.Context, domain *sagemaker.DescribeDomainO
 // failure no new step starts; the error joins every failure. what names
 // the steps in progress reports ("user profiles").
 func (c *Client) runSteps(ctx context.Context, what string, steps []*step, fn func(context.Context, *step) (MemberResult, error)) ([]MemberResult, error) {
-	results := make([]*MemberResult, len(steps))
-	var mu sync.Mutex
+	results := make([]*MemberResult, len(steps)) // each call writes its own
 	prog := c.startProgress(what, len(steps))
 	errs := inParallel(ctx, len(steps), c.opts.concurrency, func(ctx context.Context, i int) error {
 		s := steps[i]
 		r, err := fn(ctx, s)
-		mu.Lock()
 		if err == nil || len(r.Changes) > 0 {
 			results[i] = &r
 		}
-		mu.Unlock()
-		prog.add(ctx, 1)
+		prog.finished(ctx)
 		if err != nil {
 			return fmt.Errorf("%s %q: %w", s.k.noun, s.name, err)
 		}

@@ -75,7 +75,7 @@ type lane struct {
 	baseAt   time.Time // the last throttle that set the rate
 	takenAt  int       // taken, at baseAt
 	taken    int       // calls answered without a throttle, ever
-	turns    int       // turns taken, ever; recent holds the times of the last paceRing
+	turns    int       // turns taken before the first throttle; recent holds the times of the last paceRing
 	recent   [paceRing]time.Time
 	throttle int   // throttled answers, ever
 	lastErr  error // the last throttled answer
@@ -102,7 +102,7 @@ func (p *pacer) turn(ctx context.Context, op string, notAfter time.Time) (int, e
 	gen := l.gen
 	now := p.clock.Now()
 	if l.rate == 0 {
-		l.record(now)
+		l.record(now) // for the first throttle's estimate
 		p.mu.Unlock()
 		return gen, ctx.Err()
 	}
@@ -115,7 +115,6 @@ func (p *pacer) turn(ctx context.Context, op string, notAfter time.Time) (int, e
 		return gen, l.lastErr
 	}
 	l.next = at.Add(l.interval())
-	l.record(at)
 	p.mu.Unlock()
 	if at.After(now) {
 		return gen, p.clock.Sleep(ctx, at.Sub(now))
@@ -177,7 +176,7 @@ func (p *pacer) throttled(op string, gen int, err error) {
 	}
 }
 
-// record remembers a turn at t.
+// record remembers a turn at t, of a lane not paced yet.
 func (l *lane) record(t time.Time) {
 	l.recent[l.turns%paceRing] = t
 	l.turns++

@@ -194,8 +194,8 @@ func render(v any) string {
 // Describe call (and ListTags when its tags are managed), and ListApps for
 // an offboarding; once per Client, GetCallerIdentity when an STS client is
 // set and a role is to be checked or the domain is still to be created
-// (otherwise the plan's Account is read from the domain's ARN); for an SSO spec with WithIdentityCenter, the reads that option
-// lists. A role that Ensure would refuse (see WithSTS and
+// (otherwise the plan's Account is read from the domain's ARN); for an SSO
+// spec with WithIdentityCenter, the reads that option lists. A role that Ensure would refuse (see WithSTS and
 // WithCrossAccountRoles) is the same *RoleAccountError here, so a pipeline
 // that plans, then applies, learns it at the plan. When several domains
 // made by racing Ensure calls have the name (see Ensure), it describes each

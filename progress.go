@@ -51,19 +51,14 @@ func (c *Client) startProgress(doing string, total int) *batchProgress {
 	return &batchProgress{c: c, doing: doing, total: total, start: c.opts.clock.Now()}
 }
 
-// add counts n more items finished.
-func (b *batchProgress) add(ctx context.Context, n int) {
-	if n <= 0 || b.total == 0 {
-		return
-	}
+// finished counts one more item finished.
+func (b *batchProgress) finished(ctx context.Context) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	before := b.done
-	b.done += n
+	b.done++
 	now := b.c.opts.clock.Now()
-	for range n {
-		b.recent = append(b.recent, now)
-	}
+	b.recent = append(b.recent, now)
 	i := 0
 	for i < len(b.recent) && now.Sub(b.recent[i]) > progressWindow {
 		i++
