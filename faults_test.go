@@ -143,12 +143,17 @@ var faultScenarios = []faultScenario{
 // teamConverged returns the check that exactly one domain exists and that a
 // fresh Client's Plan of the team file tm has nothing to do.
 func teamConverged(tm team) func(t *testing.T, e *env, prepared string) {
+	return specConverged(tm.spec)
+}
+
+// specConverged is teamConverged for the spec build makes.
+func specConverged(build func(testing.TB) *smdomain.Spec) func(t *testing.T, e *env, prepared string) {
 	return func(t *testing.T, e *env, prepared string) {
 		t.Helper()
 		if ids := e.srv.DomainIDs(); len(ids) != 1 || (prepared != "" && ids[0] != prepared) {
 			t.Fatalf("domains %v, want exactly the prepared %s", ids, prepared)
 		}
-		p, err := e.newClient().Plan(context.Background(), tm.spec(t))
+		p, err := e.newClient().Plan(context.Background(), build(t))
 		if err != nil {
 			t.Fatalf("Plan after convergence: %v", err)
 		}
@@ -164,12 +169,15 @@ func teamConverged(tm team) func(t *testing.T, e *env, prepared string) {
 }
 
 // memberScenarios are the fault matrix's member writes: onboarding the
-// team file into an existing domain, changing a role and a space in place,
-// and offboarding a user who has an app and a private space.
+// team file into an existing domain, onboarding one user and one space
+// (whose waits look with Describe calls: when several members of a kind
+// are waited for at once, a listing may look at them instead, so the
+// team's Describe calls are not certain), changing a role and a space in
+// place, and offboarding a user who has an app and a private space.
 var memberScenarios = []faultScenario{
 	{
 		name: "members",
-		ops:  []string{"ListUserProfiles", "ListSpaces", "CreateUserProfile", "DescribeUserProfile", "CreateSpace", "DescribeSpace"},
+		ops:  []string{"ListUserProfiles", "ListSpaces", "CreateUserProfile", "CreateSpace"},
 		prepare: func(t *testing.T, e *env) string {
 			return mustEnsure(t, e.newClient(), mustSpec(t, faultName, seedOptions()...)).Domain.ID
 		},
@@ -178,6 +186,18 @@ var memberScenarios = []faultScenario{
 			return err
 		},
 		converged: teamConverged(team{name: faultName}),
+	},
+	{
+		name: "member",
+		ops:  []string{"DescribeUserProfile", "DescribeSpace"},
+		prepare: func(t *testing.T, e *env) string {
+			return mustEnsure(t, e.newClient(), mustSpec(t, faultName, seedOptions()...)).Domain.ID
+		},
+		run: func(t testing.TB, ctx context.Context, c *smdomain.Client) error {
+			_, err := c.Ensure(ctx, oneMemberEach(t))
+			return err
+		},
+		converged: specConverged(oneMemberEach),
 	},
 	{
 		name: "member-update",
@@ -213,6 +233,15 @@ var memberScenarios = []faultScenario{
 		// attempts (its first ListApps and ListUserProfiles are the plan's).
 		outlasts: []string{"DeleteApp", "DeleteUserProfile"},
 	},
+}
+
+// oneMemberEach is the fault domain with one user profile, alice, and
+// her project's space.
+func oneMemberEach(t testing.TB) *smdomain.Spec {
+	return mustSpec(t, faultName, seedOptions(
+		smdomain.WithUserProfiles(mustProfile(t, "alice", smdomain.WithExecutionRole(aliceRole))),
+		smdomain.WithSpaces(mustSpace(t, "fraud-detection", smdomain.WithSpaceSharing(types.SharingTypeShared),
+			smdomain.WithSpaceOwner("alice"))))...)
 }
 
 // faultOps are the operations of the matrix.
