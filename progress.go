@@ -60,7 +60,7 @@ func (b *batchProgress) finished(ctx context.Context) {
 	now := b.c.opts.clock.Now()
 	b.recent = append(b.recent, now)
 	i := 0
-	for i < len(b.recent) && now.Sub(b.recent[i]) > progressWindow {
+	for i < len(b.recent) && now.Sub(b.recent[i]) >= progressWindow {
 		i++
 	}
 	b.recent = b.recent[i:]
